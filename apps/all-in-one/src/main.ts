@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { inProcessTransport, transportFromEnv } from '../../../libs/messaging/src';
+import { databaseUrl, stopEmbeddedPostgres } from '../../../libs/persistence/src';
+import { HubLogger } from '../../../libs/platform/src';
+import { startConsolidation } from '../../consolidation/src/consolidation.bootstrap';
+import { startFire } from '../../fire/src/fire.bootstrap';
+import { startHousing } from '../../housing/src/housing.bootstrap';
+import { DEMO_USERS } from '../../hub-api/src/auth/demo-users';
+import { startHubApi } from '../../hub-api/src/hub-api.bootstrap';
+import { startPolice } from '../../police/src/police.bootstrap';
+import { startTreatment } from '../../treatment/src/treatment.bootstrap';
+import { startYouthJustice } from '../../youth-justice/src/youth-justice.bootstrap';
+import { DEMO_CASES } from './demo-scenario';
+
+/**
+ * `npm start`: every service in one Node process on embedded defaults (embedded
+ * PostgreSQL, the in-process transport unless KAFKA_BROKERS is set), the demo scenario
+ * loaded through the police edge like any partner would, then the URLs and demo users.
+ */
+async function main(): Promise<void> {
+  process.env.HUB_DEMO_MODE ??= 'true';
+  HubLogger.service = 'all-in-one';
+  HubLogger.level = (process.env.LOG_LEVEL as typeof HubLogger.level) ?? 'warn';
+  const say = (line = '') => process.stdout.write(line + '\n');
+
+  say('safer-hub: starting (embedded PostgreSQL unless DATABASE_URL, in-process bus unless KAFKA_BROKERS)...');
+  const url = await databaseUrl();
+  const transport = transportFromEnv('all-in-one');
+  const apps: INestApplication[] = [];
+  apps.push(await startPolice({ transport, databaseUrl: url }));
+  apps.push(await startConsolidation({ transport, databaseUrl: url }));
+  apps.push(await startHubApi({ databaseUrl: url }));
+  apps.push(await startFire(), await startHousing(), await startTreatment(), await startYouthJustice());
+
+  say('loading the demo scenario through POST /domestic-incidents ...');
+  const police = `http://127.0.0.1:${process.env.POLICE_PORT ?? 3001}`;
+  for (const demo of DEMO_CASES) {
+    for (const incident of demo.incidents) {
+      const res = await fetch(`${police}/domestic-incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(incident) });
+      if (res.status >= 300) throw new Error(`demo incident ${incident.incidentRef} refused: ${res.status} ${await res.text()}`);
+    }
+    say(`  ${demo.story}  → expect ${demo.expected}`);
+  }
+  if (transport.kind === 'in-process') {
+    await new Promise((r) => setTimeout(r, 500));
+    await inProcessTransport().drained();
+  }
+
+  const hub = `http://127.0.0.1:${process.env.HUB_API_PORT ?? 3000}`;
+  say('');
+  say('safer-hub is up.');
+  say(`  hub-api        ${hub}            docs ${hub}/api/docs`);
+  say(`  police         ${police}            docs ${police}/api/docs`);
+  say('  consolidation  http://127.0.0.1:3006   (health, metrics)');
+  say('  fire 3002, housing 3003, treatment 3004, youth-justice 3005 (health, metrics, docs)');
+  say('');
+  say(`demo users (POST ${hub}/api/auth/demo-token {"user": "<name>"}):`);
+  say('  ' + Object.keys(DEMO_USERS).join(', '));
+  say('');
+  say('try:');
+  say(`  TOKEN=$(curl -s -X POST ${hub}/api/auth/demo-token -H 'content-type: application/json' -d '{"user":"marac-coordinator"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`);
+  say(`  curl -s ${hub}/api/marac/referrals -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: marac.risk-management'`);
+  say('');
+  say('Ctrl-C stops everything (the embedded database is thrown away).');
+
+  const stop = async () => {
+    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    await stopEmbeddedPostgres();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch(async (error) => {
+  process.stderr.write(`safer-hub failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopEmbeddedPostgres().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { badRequest } from '../../../../libs/platform/src';
+import { AuditService } from '../audit/audit.service';
+import { HubUser } from './demo-users';
+import { roleMayUse } from './purposes';
+import { TokenService } from './tokens';
+
+export interface AccessRule {
+  roles: string[];
+  purposes: string[];
+}
+
+export const ACCESS = 'hub:access';
+export const PUBLIC = 'hub:public';
+
+/** The roles allowed on a route and the purposes it serves. */
+export const Access = (rule: AccessRule) => SetMetadata(ACCESS, rule);
+/** A route with no token (demo sign-in). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export interface AuthedRequest extends Request {
+  user: HubUser;
+  purpose: string;
+}
+
+/**
+ * Every /api route: a valid bearer token (401 otherwise), an `X-Purpose` header, a role the
+ * route allows and a purpose that role may use (403 otherwise, audited). Default deny: a
+ * route without an @Access rule is refused.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match) throw new UnauthorizedException('a bearer token is required');
+    let user: HubUser;
+    try {
+      user = this.tokens.verify(match[1]);
+    } catch (error) {
+      throw new UnauthorizedException(`the token was refused: ${error instanceof Error ? error.message : 'invalid'}`);
+    }
+    const purpose = req.headers['x-purpose'];
+    if (typeof purpose !== 'string' || purpose.length === 0) {
+      throw badRequest('state the purpose of this request', [{ path: 'X-Purpose', reason: 'required header: an ISA purpose id, e.g. marac.risk-management' }]);
+    }
+    const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS, targets);
+    const action = `${req.method} ${req.route?.path ?? req.path}`;
+    const refuse = async (reason: string) => {
+      await this.audit.record({ user, purpose, action, decision: 'denied', reason });
+      throw new ForbiddenException(reason);
+    };
+    if (!rule) return refuse('no access rule for this route');
+    if (!user.roles.some((r) => rule.roles.includes(r))) return refuse(`role ${user.roles.join(',')} may not use this route`);
+    if (!rule.purposes.includes(purpose)) return refuse(`purpose ${purpose} is not served by this route`);
+    if (!roleMayUse(user.roles, purpose)) return refuse(`role ${user.roles.join(',')} may not act for purpose ${purpose}`);
+    req.user = user;
+    req.purpose = purpose;
+    return true;
+  }
+}

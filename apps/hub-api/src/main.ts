@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { HubLogger } from '../../../libs/platform/src';
+import { runService } from '../../../libs/platform/src/run-service';
+import { startHubApi } from './hub-api.bootstrap';
+
+HubLogger.service = 'hub-api';
+runService('hub-api', startHubApi);

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MaracCriterion, PersonDto } from '../../../../libs/contracts/src';
+
+export const REFERRAL_STATUSES = ['new', 'accepted', 'rejected', 'merged'] as const;
+
+export interface MaracReferralView {
+  id: string;
+  subjectId: string;
+  victim: Pick<PersonDto, 'personRef' | 'givenName' | 'familyName' | 'dateOfBirth'> & { agency: string; postcode?: string };
+  criterion: MaracCriterion;
+  repeat: boolean;
+  incidentRefs: string[];
+  triggerIncidentRef: string;
+  triggeredAt: string;
+  createdAt: string;
+  status: string;
+}
+
+/**
+ * Reads the referral read model that consolidation writes (hub-api never writes it).
+ * The victim is cut down to what a MARAC coordinator needs to screen: name, date of
+ * birth, postcode and the agency's ref; no identifiers, no full address.
+ */
+@Injectable()
+export class MaracReferralsReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(filter: { status?: string; subjectId?: string }): Promise<MaracReferralView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT r.id, r.subject_id, r.criterion, r.repeat, r.incident_refs, r.trigger_incident_ref, r.triggered_at, r.created_at, r.status,
+              s.agency, s.person
+         FROM consolidation.marac_referrals r JOIN consolidation.subjects s ON s.id = r.subject_id
+        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::uuid IS NULL OR r.subject_id = $2)
+        ORDER BY r.created_at DESC, r.id
+        LIMIT 1000`,
+      [filter.status ?? null, filter.subjectId ?? null],
+    );
+    return rows.map((r: Record<string, never>) => {
+      const person = r.person as PersonDto;
+      return {
+        id: r.id,
+        subjectId: r.subject_id,
+        victim: {
+          agency: r.agency,
+          personRef: person.personRef,
+          givenName: person.givenName,
+          familyName: person.familyName,
+          dateOfBirth: person.dateOfBirth,
+          postcode: person.address?.postcode,
+        },
+        criterion: r.criterion,
+        repeat: r.repeat,
+        incidentRefs: r.incident_refs,
+        triggerIncidentRef: r.trigger_incident_ref,
+        triggeredAt: new Date(r.triggered_at).toISOString(),
+        createdAt: new Date(r.created_at).toISOString(),
+        status: r.status,
+      };
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+export function kafkaBrokers(): string[] | undefined {
+  const raw = process.env.KAFKA_BROKERS?.trim();
+  return raw ? raw.split(',').map((b) => b.trim()).filter(Boolean) : undefined;
+}
+
+/** kafkajs' own logs go through our structured logger at warn and above only. */
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator: () => ({ namespace, level, log }) => {
+      const { message, ...rest } = log;
+      const entry = { level: level === logLevel.ERROR ? 'error' : 'warn', context: `kafkajs:${namespace}`, msg: message, broker: rest.broker, error: rest.error };
+      process.stderr.write(JSON.stringify(entry) + '\n');
+    },
+  });
+}

@@ -1,0 +1,50 @@
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { MessagePublisher, OutboundMessage } from '../ports';
+
+/**
+ * Idempotent producer, acks=all. kafkajs' idempotent producer must not have two sends in
+ * flight, so sends are chained one after another.
+ */
+export class KafkaPublisher implements MessagePublisher {
+  private readonly producer: Producer;
+  private connected?: Promise<void>;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  publish(messages: OutboundMessage[]): Promise<void> {
+    const send = this.chain.then(() => this.send(messages));
+    this.chain = send.catch(() => undefined);
+    return send;
+  }
+
+  private async send(messages: OutboundMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.connected ??= this.producer.connect().catch((e) => {
+      this.connected = undefined;
+      throw e;
+    });
+    await this.connected;
+    const byTopic = new Map<string, OutboundMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, ms]) => ({
+        topic,
+        messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    if (this.connected) await this.producer.disconnect();
+  }
+}

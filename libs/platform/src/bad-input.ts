@@ -1,0 +1,57 @@
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { ClassConstructor } from 'class-transformer';
+import { Response } from 'express';
+import { FieldFault, validatePayload } from '../../contracts/src';
+import { HubLogger } from './logger';
+
+/** The public error shape (api.md): `{"error": "...", "fields": [{"path", "reason"}]}`. */
+export interface ErrorBody {
+  error: string;
+  fields: FieldFault[];
+}
+
+export function badRequest(error: string, fields: FieldFault[] = []): BadRequestException {
+  return new BadRequestException({ error, fields } satisfies ErrorBody);
+}
+
+/** Validates a request body against a contract class, or throws a 400 naming every bad field. */
+export function validOrThrow<T extends object>(cls: ClassConstructor<T>, body: unknown): T {
+  const result = validatePayload(cls, body);
+  if (!result.ok) throw badRequest(`${result.faults.length} field(s) failed validation`, result.faults);
+  return result.value;
+}
+
+/**
+ * Every error leaves in the public shape. Body-parser failures (malformed JSON, body too
+ * large) become clear 4xx; anything unexpected is a 500 without internals, logged by id.
+ */
+@Catch()
+export class ErrorShapeFilter implements ExceptionFilter {
+  private readonly log = new HubLogger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && body !== null && 'error' in body && 'fields' in body) {
+        res.status(status).json(body);
+      } else {
+        const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+        res.status(status).json({ error: Array.isArray(message) ? message.join('; ') : String(message), fields: [] } satisfies ErrorBody);
+      }
+      return;
+    }
+    const e = exception as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.parse.failed') {
+      res.status(HttpStatus.BAD_REQUEST).json({ error: 'the body is not valid JSON', fields: [] } satisfies ErrorBody);
+      return;
+    }
+    if (e?.type === 'entity.too.large') {
+      res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ error: 'the body is too large', fields: [] } satisfies ErrorBody);
+      return;
+    }
+    this.log.error('unhandled error', { error: e?.message ?? String(exception) });
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'internal error', fields: [] } satisfies ErrorBody);
+  }
+}
