@@ -74,6 +74,13 @@ export function buildAsyncApi(): Record<string, unknown> {
       channel: { $ref: `#/channels/${channelId}` },
       summary: `${topic.owner} publishes through its transactional outbox`,
     };
+    for (const consumer of topic.consumers) {
+      operations[`${consumer}_receives_${channelId}`] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${channelId}` },
+        summary: `${consumer} consumes in group "${consumer}": batched, deduped by event id, offsets committed after the database commit`,
+      };
+    }
   }
 
   return {
@@ -93,5 +100,5 @@ export function buildAsyncApi(): Record<string, unknown> {
 }
 
 export function asyncApiYaml(): string {
-  return stringify(buildAsyncApi(), { lineWidth: 0 });
+  return stringify(buildAsyncApi(), { lineWidth: 0, aliasDuplicateObjects: false });
 }

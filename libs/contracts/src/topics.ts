@@ -16,6 +16,8 @@ export interface EventTypeSpec {
 export interface TopicSpec {
   name: string;
   owner: string;
+  /** services that consume it (each in its own consumer group) */
+  consumers: string[];
   description: string;
   key: string;
   partitions: number;
@@ -36,6 +38,7 @@ export const TOPICS: TopicSpec[] = [
   {
     name: Topics.PoliceDomesticIncidents,
     owner: 'police',
+    consumers: ['consolidation'],
     description: 'Domestic abuse incidents attended by Cleveland Police, with DASH answers and professional judgement.',
     key: "the victim's police personRef, so one victim's incidents stay in order",
     partitions: 6,
@@ -46,6 +49,7 @@ export const TOPICS: TopicSpec[] = [
   {
     name: Topics.MaracReferrals,
     owner: 'consolidation',
+    consumers: [],
     description: 'MARAC referrals the hub raised from the SafeLives criteria. Refs only; details via hub-api under the ISA.',
     key: 'the hub subject id of the victim',
     partitions: 6,

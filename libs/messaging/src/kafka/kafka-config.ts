@@ -5,6 +5,18 @@ export function kafkaBrokers(): string[] | undefined {
   return raw ? raw.split(',').map((b) => b.trim()).filter(Boolean) : undefined;
 }
 
+/**
+ * `KAFKA_TOPIC_PREFIX` puts a whole deployment's topics under a prefix (several hubs or
+ * test runs on one cluster). Code uses the registry's logical names; only the Kafka
+ * adapters see physical ones.
+ */
+export function topicPrefix(): string {
+  return process.env.KAFKA_TOPIC_PREFIX ?? '';
+}
+
+export const physicalTopic = (logical: string, prefix = topicPrefix()) => prefix + logical;
+export const logicalTopic = (physical: string, prefix = topicPrefix()) => (physical.startsWith(prefix) ? physical.slice(prefix.length) : physical);
+
 /** kafkajs' own logs go through our structured logger at warn and above only. */
 export function createKafka(clientId: string, brokers: string[]): Kafka {
   return new Kafka({

@@ -1,5 +1,6 @@
 import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { MessagePublisher, OutboundMessage } from '../ports';
+import { physicalTopic } from './kafka-config';
 
 /**
  * Idempotent producer, acks=all. kafkajs' idempotent producer must not have two sends in
@@ -37,7 +38,7 @@ export class KafkaPublisher implements MessagePublisher {
       acks: -1,
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, ms]) => ({
-        topic,
+        topic: physicalTopic(topic),
         messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       })),
     });

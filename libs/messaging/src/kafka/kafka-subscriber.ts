@@ -1,5 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { BatchHandler, InboundMessage, MessageSubscriber } from '../ports';
+import { logicalTopic, physicalTopic } from './kafka-config';
 
 /**
  * kafkajs consumer with manual commits: the offsets of a batch are committed only after
@@ -21,7 +22,7 @@ export class KafkaSubscriber implements MessageSubscriber {
     });
     this.consumers.push(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    await consumer.subscribe({ topics: options.topics.map((t) => physicalTopic(t)), fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -29,7 +30,7 @@ export class KafkaSubscriber implements MessageSubscriber {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const messages: InboundMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic,
+          topic: logicalTopic(batch.topic),
           partition: batch.partition,
           offset: m.offset,
           key: m.key?.toString('utf8') ?? null,

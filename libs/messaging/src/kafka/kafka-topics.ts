@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { allTopicNames } from '../../../contracts/src';
+import { physicalTopic } from './kafka-config';
 import { KafkaPublisher } from './kafka-publisher';
 
 /** Creates every registry topic (and its DLQ) that does not exist yet. */
@@ -9,7 +10,7 @@ export async function ensureTopics(kafka: Kafka, topics = allTopicNames()): Prom
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
+    const missing = topics.map((t) => ({ ...t, name: physicalTopic(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -36,7 +37,7 @@ export async function smokeTest(kafka: Kafka): Promise<void> {
   const consumer = kafka.consumer({ groupId: `smoke-${marker}` });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic: physicalTopic(topic), fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('smoke test: no message consumed within 30 s')), 30_000);
       void consumer.run({

@@ -1,0 +1,23 @@
+// Three suites: unit (no infrastructure), integration (real PostgreSQL), e2e (real Kafka + PostgreSQL).
+// `npm test` builds first (e2e spawns the built services) and runs all three.
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  setupFiles: ['reflect-metadata'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], globalSetup: '<rootDir>/test/support/postgres.global-setup.ts' },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/e2e.global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/e2e.global-teardown.ts',
+    },
+  ],
+  testTimeout: 120000,
+};
