@@ -33,11 +33,5 @@ export async function startConsolidation(opts: { transport?: Transport; database
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await relay.stop();
-    await dataSource.destroy();
-  };
   return app;
 }

@@ -14,6 +14,7 @@ export class ConsolidationModule {
         PlatformModule.register({
           dataSource: deps.dataSource,
           probes: [{ name: 'outbox-relay', check: async () => ({ breaker: deps.relay.breakerState }) }],
+          onShutdown: [() => deps.relay.stop()],
         }),
       ],
       controllers: [DomesticIncidentsHandler],

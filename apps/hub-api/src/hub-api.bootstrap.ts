@@ -17,10 +17,5 @@ export async function startHubApi(opts: { databaseUrl?: string; port?: number } 
     port: opts.port ?? portFromEnv('HUB_API_PORT', 3000),
     bearerAuth: true,
   });
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await dataSource.destroy();
-  };
   return app;
 }

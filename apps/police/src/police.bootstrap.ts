@@ -23,11 +23,5 @@ export async function startPolice(opts: { transport?: Transport; databaseUrl?: s
     description: 'Cleveland Police records into the hub: domestic abuse incidents with DASH.',
     port: opts.port ?? portFromEnv('POLICE_PORT', 3001),
   });
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await relay.stop();
-    await close();
-    await dataSource.destroy();
-  };
   return app;
 }

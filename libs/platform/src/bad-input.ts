@@ -22,8 +22,7 @@ export function validOrThrow<T extends object>(cls: ClassConstructor<T>, body: u
 }
 
 /**
- * Every error leaves in the public shape. Body-parser failures (malformed JSON, body too
- * large) become clear 4xx; anything unexpected is a 500 without internals, logged by id.
+ * Every error leaves in the public shape; anything unexpected is a 500 without internals.
  */
 @Catch()
 export class ErrorShapeFilter implements ExceptionFilter {
@@ -42,16 +41,7 @@ export class ErrorShapeFilter implements ExceptionFilter {
       }
       return;
     }
-    const e = exception as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.parse.failed') {
-      res.status(HttpStatus.BAD_REQUEST).json({ error: 'the body is not valid JSON', fields: [] } satisfies ErrorBody);
-      return;
-    }
-    if (e?.type === 'entity.too.large') {
-      res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ error: 'the body is too large', fields: [] } satisfies ErrorBody);
-      return;
-    }
-    this.log.error('unhandled error', { error: e?.message ?? String(exception) });
+    this.log.error('unhandled error', { error: exception instanceof Error ? exception.message : String(exception) });
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'internal error', fields: [] } satisfies ErrorBody);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, Get, Header, Inject, Module, Optional } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Header, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
@@ -58,10 +58,31 @@ class HealthController {
   }
 }
 
-/** `GET /health` (terminus) and `GET /metrics` (Prometheus text) for every service. */
+export const SHUTDOWN_STEPS = Symbol('SHUTDOWN_STEPS');
+
+/**
+ * Runs the service's own shutdown steps (stop the outbox relay, close the pool) when
+ * Nest closes the app, after the HTTP server and the event consumers have stopped.
+ */
+@Injectable()
+class ShutdownSteps implements OnApplicationShutdown {
+  constructor(@Inject(SHUTDOWN_STEPS) private readonly steps: (() => Promise<void>)[]) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const step of this.steps) await step();
+  }
+}
+
+/**
+ * `GET /health` (terminus) and `GET /metrics` (Prometheus text) for every service, and its
+ * shutdown steps; the data source, if any, is closed last.
+ */
 @Module({})
 export class PlatformModule {
-  static register(options: { dataSource?: DataSource; probes?: HealthProbe[] }): DynamicModule {
+  static register(options: { dataSource?: DataSource; probes?: HealthProbe[]; onShutdown?: (() => Promise<void>)[] }): DynamicModule {
+    const steps = [...(options.onShutdown ?? [])];
+    const dataSource = options.dataSource;
+    if (dataSource) steps.push(async () => void (dataSource.isInitialized && (await dataSource.destroy())));
     return {
       module: PlatformModule,
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -69,6 +90,8 @@ export class PlatformModule {
       providers: [
         ...(options.dataSource ? [{ provide: DataSource, useValue: options.dataSource }] : []),
         { provide: HEALTH_PROBES, useValue: options.probes ?? [] },
+        { provide: SHUTDOWN_STEPS, useValue: steps },
+        ShutdownSteps,
       ],
       exports: options.dataSource ? [DataSource] : [],
     };

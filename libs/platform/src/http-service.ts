@@ -2,9 +2,12 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ErrorShapeFilter } from './bad-input';
+import { json, NextFunction, Request, Response } from 'express';
+import { ErrorBody, ErrorShapeFilter } from './bad-input';
 import { HubLogger } from './logger';
 import { httpRequests } from './metrics';
+
+const BODY_LIMIT = '1mb';
 
 export interface HttpServiceOptions {
   service: string;
@@ -24,9 +27,20 @@ export async function startHttpService(module: unknown, options: HttpServiceOpti
     logger: new HubLogger(options.service),
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  // Body-parser errors answered here, in the public shape, before Nest turns them into raw messages.
+  const parseJson = json({ limit: BODY_LIMIT });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    parseJson(req, res, (error?: { type?: string; status?: number }) => {
+      if (!error) return next();
+      const tooLarge = error.type === 'entity.too.large';
+      res.status(tooLarge ? 413 : (error.status ?? 400)).json({
+        error: tooLarge ? `the body is larger than ${BODY_LIMIT}` : error.type === 'entity.parse.failed' ? 'the body is not valid JSON' : 'the body could not be read',
+        fields: [],
+      } satisfies ErrorBody);
+    }),
+  );
   app.useGlobalFilters(new ErrorShapeFilter());
-  app.use((req: { method: string; route?: { path?: string }; path: string }, res: { statusCode: number; on: (e: string, f: () => void) => void }, next: () => void) => {
+  app.use((req: Request, res: Response, next: NextFunction) => {
     res.on('finish', () => httpRequests.labels(options.service, req.method, req.route?.path ?? 'unmatched', String(res.statusCode)).inc());
     next();
   });

@@ -1,0 +1,2 @@
+// Tests log at warn and above unless LOG_LEVEL says otherwise.
+process.env.LOG_LEVEL ??= 'warn';
