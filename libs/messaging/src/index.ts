@@ -8,3 +8,8 @@ export * from './outbox/outbox-relay';
 export * from './outbox/messaging-tables';
 export * from './nest/hub-events.transport';
 export * from './in-process/in-process-transport';
+export * from './kafka/kafka-config';
+export * from './kafka/kafka-publisher';
+export * from './kafka/kafka-subscriber';
+export * from './kafka/kafka-topics';
+export * from './dlq-replay';

@@ -42,6 +42,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
+    // Operational endpoints (/health, /metrics) say nothing about people.
+    if (!req.path.startsWith('/api/')) return true;
     const header = req.headers.authorization ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
     if (!match) throw new UnauthorizedException('a bearer token is required');

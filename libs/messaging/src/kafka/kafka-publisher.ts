@@ -6,6 +6,8 @@ import { physicalTopic } from './kafka-config';
  * Idempotent producer, acks=all. kafkajs' idempotent producer must not have two sends in
  * flight, so sends are chained one after another.
  */
+const CHUNK_BYTES = 512 * 1024;
+
 export class KafkaPublisher implements MessagePublisher {
   private readonly producer: Producer;
   private connected?: Promise<void>;
@@ -32,6 +34,23 @@ export class KafkaPublisher implements MessagePublisher {
       throw e;
     });
     await this.connected;
+    // Stay well under the broker's 1 MB request and batch limits; chunks go in order.
+    let chunk: OutboundMessage[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      const size = m.value.length + m.key.length + 64;
+      if (chunk.length > 0 && bytes + size > CHUNK_BYTES) {
+        await this.sendChunk(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(m);
+      bytes += size;
+    }
+    await this.sendChunk(chunk);
+  }
+
+  private async sendChunk(messages: OutboundMessage[]): Promise<void> {
     const byTopic = new Map<string, OutboundMessage[]>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     await this.producer.sendBatch({
