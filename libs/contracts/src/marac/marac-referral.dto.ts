@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, IsBoolean, IsIn, IsString, IsUUID, IsNotEmpty } from 'class-validator';
 import { IsPastDateTime } from '../validators';
 

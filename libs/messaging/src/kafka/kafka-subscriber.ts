@@ -15,8 +15,9 @@ export class KafkaSubscriber implements MessageSubscriber {
   async subscribe(options: { groupId: string; topics: string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      // A crashed instance's partitions move after 10 s rather than the default 30 s.
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
       maxBytesPerPartition: 1024 * 1024,
       retry: { retries: 10, initialRetryTime: 300 },
     });
