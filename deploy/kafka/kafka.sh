@@ -40,6 +40,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start() {
   if is_running; then say "already running on 127.0.0.1:$port (pid $(cat "$pid_file"))"; create_topics; return; fi
   if port_open "$port"; then fail "127.0.0.1:$port is taken by another process; set KAFKA_PORT"; fi
+  command -v java >/dev/null || fail "Java 17+ is needed to run the broker (Debian: apt-get install openjdk-17-jre-headless)"
   fetch_jars
   rm -rf "$run_dir"; mkdir -p "$run_dir/data"
   cat > "$run_dir/server.properties" <<PROPS
