@@ -27,7 +27,9 @@ export class KafkaSubscriber implements MessageSubscriber {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Batches of different partitions overlap (decode on one while another waits on
+      // PostgreSQL); order within a partition, hence per key, still holds.
+      partitionsConsumedConcurrently: Number(process.env.CONSUMER_PARTITIONS_CONCURRENTLY ?? 3),
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const messages: InboundMessage[] = batch.messages.map((m) => ({

@@ -4,6 +4,7 @@ import { createBreaker, sleep, untilNotOpen } from '../breaker';
 import { Headers } from '../headers';
 import { MessagePublisher, OutboundMessage } from '../ports';
 import { HubLogger } from '../../../platform/src/logger';
+import { breakerOpen, outboxPublished } from '../../../platform/src/metrics';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -24,7 +25,6 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  published = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,8 +33,14 @@ export class OutboxRelay {
   ) {
     this.log = new HubLogger(`outbox-relay:${options.schema}`);
     this.breaker = createBreaker(`outbox-relay:${options.schema}`, (messages: OutboundMessage[]) => this.publisher.publish(messages));
-    this.breaker.on('open', () => this.log.warn('broker unreachable: relay paused (breaker open)'));
-    this.breaker.on('close', () => this.log.log('broker reachable again: relay resumed (breaker closed)'));
+    this.breaker.on('open', () => {
+      breakerOpen.labels(options.schema, 'broker').set(1);
+      this.log.warn('broker unreachable: relay paused (breaker open)');
+    });
+    this.breaker.on('close', () => {
+      breakerOpen.labels(options.schema, 'broker').set(0);
+      this.log.log('broker reachable again: relay resumed (breaker closed)');
+    });
   }
 
   get breakerState(): 'open' | 'half-open' | 'closed' {
@@ -90,7 +96,7 @@ export class OutboxRelay {
       try {
         await untilNotOpen(this.breaker, () => !this.running);
         const n = await this.relayOnce();
-        this.published += n;
+        outboxPublished.labels(this.options.schema).inc(n);
         if (n > 0) continue;
       } catch (error) {
         if (!this.breaker.opened) this.log.warn('relay round failed; will retry', { error: String(error) });
