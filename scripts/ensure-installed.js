@@ -6,5 +6,7 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 if (!existsSync(join(root, 'node_modules', '@nestjs', 'core'))) {
   console.log('safer-hub: installing dependencies (first run only)...');
-  execSync(existsSync(join(root, 'package-lock.json')) ? 'npm ci' : 'npm install', { cwd: root, stdio: 'inherit' });
+  // npm install, not npm ci: npm 11 here rejects this lock file in ci for other platforms' optional
+  // packages (unrs-resolver bindings) it never records; install still follows the lock.
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
