@@ -85,4 +85,13 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     const last = (await audit()).at(-1);
     expect(last).toEqual({ actor: 'marac-coordinator', decision: 'allowed', purpose: 'marac.risk-management', reason: null, subject_id: res.body[0].subjectId });
   });
+
+  it('pages the list and names bad paging parameters', async () => {
+    const headers = { Authorization: `Bearer ${await token('marac-coordinator')}`, 'X-Purpose': 'marac.risk-management' };
+    expect((await getJson(`${base}/api/marac/referrals?limit=1&offset=1`, headers)).body).toEqual([]);
+    expect((await getJson(`${base}/api/marac/referrals?limit=1`, headers)).body).toHaveLength(1);
+    const bad = await getJson(`${base}/api/marac/referrals?limit=5000&offset=-1&status=open`, headers);
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { path: string }) => f.path)).toEqual(['status', 'limit', 'offset']);
+  });
 });

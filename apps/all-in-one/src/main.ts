@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { inProcessTransport, transportFromEnv } from '../../../libs/messaging/src';
+import { createKafka, ensureTopics, inProcessTransport, kafkaBrokers, transportFromEnv } from '../../../libs/messaging/src';
 import { databaseUrl, stopEmbeddedPostgres } from '../../../libs/persistence/src';
 import { HubLogger } from '../../../libs/platform/src';
 import { startConsolidation } from '../../consolidation/src/consolidation.bootstrap';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   say('safer-hub: starting (embedded PostgreSQL unless DATABASE_URL, in-process bus unless KAFKA_BROKERS)...');
   const url = await databaseUrl();
   const transport = transportFromEnv('all-in-one');
+  // On a real broker topics are never auto-created: make sure the registry's exist.
+  if (transport.kind === 'kafka') await ensureTopics(createKafka('all-in-one-topics', kafkaBrokers()!));
   const apps: INestApplication[] = [];
   apps.push(await startPolice({ transport, databaseUrl: url }));
   apps.push(await startConsolidation({ transport, databaseUrl: url }));

@@ -5,6 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralView, MaracReferralsReader, REFERRAL_STATUSES } from './marac-referrals.reader';
 
+const DEFAULT_PAGE = 200;
+const MAX_PAGE = 1000;
+
 @ApiTags('marac')
 @ApiBearerAuth()
 @Controller('api/marac/referrals')
@@ -18,15 +21,27 @@ export class MaracReferralsController {
   @Access({ roles: ['marac-coordinator'], purposes: ['marac.risk-management'] })
   @ApiQuery({ name: 'status', required: false, enum: REFERRAL_STATUSES })
   @ApiQuery({ name: 'subjectId', required: false })
-  @ApiOkResponse({ description: 'newest first: `[{"id", "subjectId", "victim", "criterion", "repeat", "incidentRefs", "createdAt", "status"}]`' })
+  @ApiQuery({ name: 'limit', required: false, description: `page size, 1–${MAX_PAGE} (default ${DEFAULT_PAGE})` })
+  @ApiQuery({ name: 'offset', required: false, description: 'referrals to skip (default 0)' })
+  @ApiOkResponse({ description: 'newest first, one page (`limit`, `offset`): `[{"id", "subjectId", "victim", "criterion", "repeat", "incidentRefs", "createdAt", "status"}]`' })
   @ApiUnauthorizedResponse({ description: 'no or bad token' })
   @ApiForbiddenResponse({ description: 'role or purpose not allowed (audited)' })
-  async list(@Req() req: AuthedRequest, @Query('status') status?: string, @Query('subjectId') subjectId?: string): Promise<MaracReferralView[]> {
-    if (status !== undefined && !(REFERRAL_STATUSES as readonly string[]).includes(status)) {
-      throw badRequest('bad query', [{ path: 'status', reason: `one of ${REFERRAL_STATUSES.join(', ')}` }]);
-    }
-    if (subjectId !== undefined && !/^[0-9a-f-]{36}$/i.test(subjectId)) throw badRequest('bad query', [{ path: 'subjectId', reason: 'must be a UUID' }]);
-    const rows = await this.referrals.list({ status, subjectId });
+  async list(
+    @Req() req: AuthedRequest,
+    @Query('status') status?: string,
+    @Query('subjectId') subjectId?: string,
+    @Query('limit') limit = String(DEFAULT_PAGE),
+    @Query('offset') offset = '0',
+  ): Promise<MaracReferralView[]> {
+    const page = { limit: Number(limit), offset: Number(offset) };
+    const faults = [
+      ...(status === undefined || (REFERRAL_STATUSES as readonly string[]).includes(status) ? [] : [{ path: 'status', reason: `one of ${REFERRAL_STATUSES.join(', ')}` }]),
+      ...(subjectId === undefined || /^[0-9a-f-]{36}$/i.test(subjectId) ? [] : [{ path: 'subjectId', reason: 'must be a UUID' }]),
+      ...(Number.isInteger(page.limit) && page.limit >= 1 && page.limit <= MAX_PAGE ? [] : [{ path: 'limit', reason: `a whole number from 1 to ${MAX_PAGE}` }]),
+      ...(Number.isInteger(page.offset) && page.offset >= 0 ? [] : [{ path: 'offset', reason: 'a whole number from 0' }]),
+    ];
+    if (faults.length > 0) throw badRequest('bad query', faults);
+    const rows = await this.referrals.list({ status, subjectId, ...page });
     await this.audit.record({
       user: req.user,
       purpose: req.purpose,

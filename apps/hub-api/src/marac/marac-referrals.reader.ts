@@ -26,15 +26,15 @@ export interface MaracReferralView {
 export class MaracReferralsReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: { status?: string; subjectId?: string }): Promise<MaracReferralView[]> {
+  async list(filter: { status?: string; subjectId?: string; limit: number; offset: number }): Promise<MaracReferralView[]> {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.subject_id, r.criterion, r.repeat, r.incident_refs, r.trigger_incident_ref, r.triggered_at, r.created_at, r.status,
               s.agency, s.person
          FROM consolidation.marac_referrals r JOIN consolidation.subjects s ON s.id = r.subject_id
         WHERE ($1::text IS NULL OR r.status = $1) AND ($2::uuid IS NULL OR r.subject_id = $2)
         ORDER BY r.created_at DESC, r.id
-        LIMIT 1000`,
-      [filter.status ?? null, filter.subjectId ?? null],
+        LIMIT $3 OFFSET $4`,
+      [filter.status ?? null, filter.subjectId ?? null, filter.limit, filter.offset],
     );
     return rows.map((r: Record<string, never>) => {
       const person = r.person as PersonDto;
