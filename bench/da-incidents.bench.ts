@@ -6,8 +6,8 @@ import { cpus, hostname, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Consumer, Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { CloudEvent, DomesticIncidentDto, EventTypes, gradeDash, newEvent, Topics } from '../libs/contracts/src';
-import { evaluateMarac, IncidentFact, ReferralFact } from '../apps/consolidation/src/marac/marac-criteria';
+import { CloudEvent, EventTypes, newEvent, Topics } from '../libs/contracts/src';
+import { expectedReferrals } from '../test/support/expected';
 import { createKafka, kafkaBrokers, physicalTopic } from '../libs/messaging/src/kafka/kafka-config';
 import { KafkaPublisher } from '../libs/messaging/src/kafka/kafka-publisher';
 import { ensureTopics } from '../libs/messaging/src/kafka/kafka-topics';
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     const bytes = messages.reduce((a, m) => a + Buffer.byteLength(m.value) + Buffer.byteLength(m.key), 0);
     const buildMs = performance.now() - t;
     say(`built in ${fmtInt(buildMs)} ms: ${fmtInt(dataset.victims)} victims, hot victims' incidents ${dataset.hotVictimIncidents.join('/')}, mean message ${fmtInt(bytes / opts.events)} B, ${fmtMB(bytes)} in all`);
-    const expected = expectedReferralCount(dataset.events);
+    const expected = expectedReferrals(dataset.events).size;
     const publisher = new KafkaPublisher(kafka);
     cleanups.push({ what: 'close publisher', run: () => publisher.close() });
     await publisher.publish(messages.slice(0, 1)); // connect (and the idempotent producer's init) outside the timing
@@ -481,28 +481,6 @@ async function main(): Promise<void> {
   process.exit(result.error ? 1 : 0);
 }
 
-/** The referral count the SafeLives criteria give when every event is applied once in order. */
-function expectedReferralCount(events: CloudEvent<DomesticIncidentDto>[]): number {
-  const incidents = new Map<string, IncidentFact[]>();
-  const referrals = new Map<string, ReferralFact[]>();
-  let n = 0;
-  for (const e of events) {
-    const victim = e.data.victim.personRef;
-    const grade = gradeDash(e.data.dash.answers, e.data.professionalJudgement?.riskLevel);
-    const fact: IncidentFact = { incidentRef: e.data.incidentRef, occurredAt: new Date(e.data.occurredAt), ticks: grade.ticks, riskLevel: grade.riskLevel, raisedByJudgement: grade.raisedByJudgement };
-    const earlier = incidents.get(victim) ?? [];
-    const known = referrals.get(victim) ?? [];
-    const decision = evaluateMarac(fact, earlier, known);
-    earlier.push(fact);
-    incidents.set(victim, earlier);
-    if (decision) {
-      known.push({ triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt });
-      referrals.set(victim, known);
-      n++;
-    }
-  }
-  return n;
-}
 
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
   const deadline = performance.now() + timeoutMs;

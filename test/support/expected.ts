@@ -3,7 +3,7 @@ import { evaluateMarac, IncidentFact, ReferralFact } from '../../apps/consolidat
 
 /**
  * What the referrals must be when every event is applied exactly once, in per-victim
- * order: the reference the fault tests count against.
+ * order: the reference the fault tests and the benchmark count against.
  */
 export function expectedReferrals(events: CloudEvent<DomesticIncidentDto>[]): Map<string, string> {
   const incidents = new Map<string, IncidentFact[]>();
@@ -16,9 +16,11 @@ export function expectedReferrals(events: CloudEvent<DomesticIncidentDto>[]): Ma
     const earlier = incidents.get(victim) ?? [];
     const known = referrals.get(victim) ?? [];
     const decision = evaluateMarac(fact, earlier, known);
-    incidents.set(victim, [...earlier, fact]);
+    earlier.push(fact);
+    incidents.set(victim, earlier);
     if (decision) {
-      referrals.set(victim, [...known, { triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt }]);
+      known.push({ triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt });
+      referrals.set(victim, known);
       out.set(fact.incidentRef, decision.criterion);
     }
   }

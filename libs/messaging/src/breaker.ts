@@ -1,4 +1,6 @@
 import CircuitBreaker from 'opossum';
+import { HubLogger } from '../../platform/src/logger';
+import { breakerOpen } from '../../platform/src/metrics';
 
 /**
  * An opossum breaker around an async action. While it is open, callers wait for it to
@@ -18,6 +20,18 @@ export function createBreaker<A extends unknown[], R>(
     volumeThreshold: 2,
     rollingCountTimeout: 10_000,
     errorFilter: options.errorFilter,
+  });
+}
+
+/** Logs and exports (`hub_breaker_open`) a breaker's opening and closing. */
+export function reportBreaker(breaker: CircuitBreaker, labels: { service: string; dependency: string }, log: HubLogger, paused: string): void {
+  breaker.on('open', () => {
+    breakerOpen.labels(labels.service, labels.dependency).set(1);
+    log.warn(`${labels.dependency} unreachable: ${paused} paused (breaker open)`);
+  });
+  breaker.on('close', () => {
+    breakerOpen.labels(labels.service, labels.dependency).set(0);
+    log.log(`${labels.dependency} reachable again: ${paused} resumed (breaker closed)`);
   });
 }
 

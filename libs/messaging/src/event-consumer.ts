@@ -2,8 +2,8 @@ import CircuitBreaker from 'opossum';
 import { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, dlqTopic, envelopeFaults, eventTypeSpec, validatePayload } from '../../contracts/src';
 import { HubLogger } from '../../platform/src/logger';
-import { breakerOpen, eventsConsumed } from '../../platform/src/metrics';
-import { createBreaker, sleep, untilNotOpen } from './breaker';
+import { eventsConsumed } from '../../platform/src/metrics';
+import { createBreaker, reportBreaker, sleep, untilNotOpen } from './breaker';
 import { Headers } from './headers';
 import { BatchContext, InboundMessage, MessagePublisher, OutboundMessage } from './ports';
 
@@ -61,14 +61,7 @@ export class EventConsumer {
       // Failures caused by the data, not by the database, must not open the breaker.
       errorFilter: (e) => e instanceof PoisonBatchError,
     });
-    this.breaker.on('open', () => {
-      breakerOpen.labels(options.service, 'database').set(1);
-      this.log.warn('database unreachable: consumer paused (breaker open)');
-    });
-    this.breaker.on('close', () => {
-      breakerOpen.labels(options.service, 'database').set(0);
-      this.log.log('database reachable again: consumer resumed');
-    });
+    reportBreaker(this.breaker, { service: options.service, dependency: 'database' }, this.log, 'consumer');
   }
 
   shutdown(): void {

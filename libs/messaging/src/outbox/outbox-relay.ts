@@ -1,10 +1,10 @@
 import CircuitBreaker from 'opossum';
 import { DataSource } from 'typeorm';
-import { createBreaker, sleep, untilNotOpen } from '../breaker';
+import { createBreaker, reportBreaker, sleep, untilNotOpen } from '../breaker';
 import { Headers } from '../headers';
 import { MessagePublisher, OutboundMessage } from '../ports';
 import { HubLogger } from '../../../platform/src/logger';
-import { breakerOpen, outboxPublished } from '../../../platform/src/metrics';
+import { outboxPublished } from '../../../platform/src/metrics';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -33,14 +33,7 @@ export class OutboxRelay {
   ) {
     this.log = new HubLogger(`outbox-relay:${options.schema}`);
     this.breaker = createBreaker(`outbox-relay:${options.schema}`, (messages: OutboundMessage[]) => this.publisher.publish(messages));
-    this.breaker.on('open', () => {
-      breakerOpen.labels(options.schema, 'broker').set(1);
-      this.log.warn('broker unreachable: relay paused (breaker open)');
-    });
-    this.breaker.on('close', () => {
-      breakerOpen.labels(options.schema, 'broker').set(0);
-      this.log.log('broker reachable again: relay resumed (breaker closed)');
-    });
+    reportBreaker(this.breaker, { service: options.schema, dependency: 'broker' }, this.log, 'relay');
   }
 
   get breakerState(): 'open' | 'half-open' | 'closed' {
