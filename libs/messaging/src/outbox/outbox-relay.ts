@@ -25,6 +25,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** a nudge that came while a round was running: go again at once */
+  private nudged = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,6 +49,7 @@ export class OutboxRelay {
   }
 
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -88,12 +91,17 @@ export class OutboxRelay {
     while (this.running) {
       try {
         await untilNotOpen(this.breaker, () => !this.running);
+        this.nudged = false;
         const n = await this.relayOnce();
         outboxPublished.labels(this.options.schema).inc(n);
         if (n > 0) continue;
       } catch (error) {
         if (!this.breaker.opened) this.log.warn('relay round failed; will retry', { error: String(error) });
         await sleep(500);
+      }
+      if (this.nudged) {
+        this.nudged = false;
+        continue;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
