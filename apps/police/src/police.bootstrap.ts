@@ -1,27 +1,23 @@
 import { INestApplication } from '@nestjs/common';
-import { OutboxRelay, Transport, transportFromEnv } from '../../../libs/messaging/src';
-import { openServiceDatabase } from '../../../libs/persistence/src';
-import { portFromEnv, startHttpService } from '../../../libs/platform/src';
-import { DomesticIncident } from './domestic-incidents/domestic-incident.entity';
+import { startAgencyEdge } from '../../../libs/edge/src';
+import { Transport } from '../../../libs/messaging/src';
+import { portFromEnv } from '../../../libs/platform/src';
+import { domesticIncidentStore } from './domestic-incidents/domestic-incident.store';
 import { PoliceInit1763800000000 } from './migrations/1763800000000-police-init';
-import { PoliceModule } from './police.module';
+import { PoliceRecords1763900000000 } from './migrations/1763900000000-police-records';
 
 export const POLICE_SCHEMA = 'police';
 
-/** Police edge: validated ingestion, record + event in one transaction, relay to the transport. */
-export async function startPolice(opts: { transport?: Transport; databaseUrl?: string; port?: number } = {}): Promise<INestApplication> {
-  const dataSource = await openServiceDatabase(
-    { schema: POLICE_SCHEMA, entities: [DomesticIncident], migrations: [PoliceInit1763800000000] },
-    opts.databaseUrl,
-  );
-  const transport = opts.transport ?? transportFromEnv('police');
-  const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: POLICE_SCHEMA });
-  relay.start();
-  const app = await startHttpService(PoliceModule.register({ dataSource, relay }), {
-    service: 'police',
+/** Police edge: DA incidents with DASH, custody entries and releases, ASB incidents, recorded crimes and outcomes. */
+export function startPolice(opts: { transport?: Transport; databaseUrl?: string; port?: number } = {}): Promise<INestApplication> {
+  return startAgencyEdge({
+    agency: 'police',
     title: 'safer-hub police edge',
-    description: 'Cleveland Police records into the hub: domestic abuse incidents with DASH.',
+    description: 'Cleveland Police records into the hub: domestic abuse incidents with DASH, custody, ASB, recorded crime and outcomes.',
     port: opts.port ?? portFromEnv('POLICE_PORT', 3001),
+    transport: opts.transport,
+    databaseUrl: opts.databaseUrl,
+    migrations: [PoliceInit1763800000000, PoliceRecords1763900000000],
+    stores: (dataSource) => ({ 'domestic-incident': domesticIncidentStore(dataSource) }),
   });
-  return app;
 }

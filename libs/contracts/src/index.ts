@@ -6,3 +6,7 @@ export * from './police/dash';
 export * from './police/domestic-incident.dto';
 export * from './marac/marac-referral.dto';
 export * from './topics';
+export * from './records';
+export * from './record-kinds';
+export * from './police/police-records.dto';
+export * from './police/police.records';

@@ -1,6 +1,7 @@
 import { ClassConstructor } from 'class-transformer';
 import { MaracReferralCreatedData } from './marac/marac-referral.dto';
-import { DomesticIncidentDto } from './police/domestic-incident.dto';
+import { domesticIncidentKind, PoliceTopics } from './police/police.records';
+import { AGENCY_TOPICS, RECORD_KINDS } from './record-kinds';
 
 /**
  * The topic registry: every Kafka topic, the event types on it, the payload class that
@@ -25,34 +26,40 @@ export interface TopicSpec {
 }
 
 export const EventTypes = {
-  DomesticIncidentRecorded: 'uk.shp.police.domestic-incident.recorded.v1',
+  DomesticIncidentRecorded: domesticIncidentKind.eventType,
   MaracReferralCreated: 'uk.shp.consolidation.marac-referral.created.v1',
 } as const;
 
 export const Topics = {
-  PoliceDomesticIncidents: 'police.domestic-incidents.v1',
+  PoliceDomesticIncidents: PoliceTopics.DomesticIncidents,
   MaracReferrals: 'consolidation.marac-referrals.v1',
 } as const;
 
-export const TOPICS: TopicSpec[] = [
-  {
-    name: Topics.PoliceDomesticIncidents,
-    owner: 'police',
+const PARTITIONS = 6;
+
+/** Agency topics: each carries the events of the record kinds that name it. */
+const agencyTopics: TopicSpec[] = AGENCY_TOPICS.map((t) => {
+  const kinds = RECORD_KINDS.filter((k) => k.topic === t.name);
+  return {
+    name: t.name,
+    owner: kinds[0].agency,
     consumers: ['consolidation'],
-    description: 'Domestic abuse incidents attended by Cleveland Police, with DASH answers and professional judgement.',
-    key: "the victim's police personRef, so one victim's incidents stay in order",
-    partitions: 6,
-    events: [
-      { type: EventTypes.DomesticIncidentRecorded, payload: DomesticIncidentDto, summary: 'A DA incident was recorded by police.' },
-    ],
-  },
+    description: t.description,
+    key: t.key,
+    partitions: PARTITIONS,
+    events: kinds.map((k) => ({ type: k.eventType, payload: k.eventDto ?? k.dto, summary: `${k.agency}: ${k.title} (POST /${k.path}).` })),
+  };
+});
+
+export const TOPICS: TopicSpec[] = [
+  ...agencyTopics,
   {
     name: Topics.MaracReferrals,
     owner: 'consolidation',
     consumers: [],
     description: 'MARAC referrals the hub raised from the SafeLives criteria. Refs only; details via hub-api under the ISA.',
     key: 'the hub subject id of the victim',
-    partitions: 6,
+    partitions: PARTITIONS,
     events: [
       { type: EventTypes.MaracReferralCreated, payload: MaracReferralCreatedData, summary: 'A MARAC referral was raised for a victim.' },
     ],

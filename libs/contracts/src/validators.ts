@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** ISO 8601 date-time with an explicit offset (Z or ±hh:mm), as api.md requires. */
@@ -80,3 +80,15 @@ export function IsNhsNumber(options?: ValidationOptions) {
 export const UK_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i;
 /** Police National Computer id, e.g. 12/345678A. */
 export const PNC_ID = /^\d{2}\/\d{1,7}[A-Z]$/;
+
+/** Outward part of a UK postcode (TS24): where depersonalised records say where. */
+export const UK_OUTWARD_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?$/;
+
+const REF = /^[A-Za-z0-9][A-Za-z0-9/_.:-]*$/;
+
+/** An agency's own id of a record or person: letters, digits and / _ . : -, at most 64. */
+export function IsRef(): PropertyDecorator {
+  return (target: object, key: string | symbol) => {
+    for (const decorate of [IsString(), IsNotEmpty(), MaxLength(64), Matches(REF, { message: 'must be letters, digits and / _ . : -' })]) decorate(target, key as string);
+  };
+}
