@@ -1,4 +1,5 @@
 import { CloudEvent, DomesticIncidentDto, EventTypes, newEvent } from '../../libs/contracts/src';
+import { lettersOf, syntheticPerson } from '../../test/support/fixtures';
 import { rng } from './stats';
 
 /**
@@ -18,15 +19,8 @@ export function daIncident(incidentRef: string, victimRef: string, occurredAt: D
     incidentRef,
     occurredAt: occurredAt.toISOString(),
     location: { ward: 'Victoria', postcode: 'TS24 7AA' },
-    victim: {
-      personRef: victimRef,
-      givenName: 'Bench',
-      familyName: `Victim ${victimRef}`,
-      dateOfBirth: '1990-05-04',
-      sex: 'F',
-      address: { line1: '1 Example Street', postcode: 'TS24 7AA' },
-    },
-    perpetrator: { personRef: `P-${victimRef}`, givenName: 'Bench', familyName: 'Perpetrator' },
+    victim: syntheticPerson(victimRef, 'Bench', 'Victim'),
+    perpetrator: { personRef: `P-${victimRef}`, givenName: 'Bench', familyName: `Perpetrator ${lettersOf(victimRef)}` },
     childrenPresent: [],
     dash: { form: 'police-27', answers: Array.from({ length: 27 }, (_, i) => i < ticks) },
     ...(judgementHigh ? { professionalJudgement: { riskLevel: 'high' as const, reason: 'officer judgement (benchmark)' } } : {}),

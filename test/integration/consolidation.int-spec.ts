@@ -3,8 +3,7 @@ import { DataSource } from 'typeorm';
 import { CloudEvent, dlqTopic, EventTypes, newEvent, Topics } from '../../libs/contracts/src';
 import { EventConsumer, Headers, InProcessTransport } from '../../libs/messaging/src';
 import { openServiceDatabase } from '../../libs/persistence/src';
-import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
-import { ConsolidationInit1763800000000 } from '../../apps/consolidation/src/migrations/1763800000000-consolidation-init';
+import { CONSOLIDATION_MIGRATIONS, startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
 import { createTestDatabase, query } from '../support/postgres';
 import { freePort, incident } from '../support/fixtures';
 
@@ -95,7 +94,7 @@ describe('EventConsumer with a failing handler (real PostgreSQL)', () => {
   let dataSource: DataSource;
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = await openServiceDatabase({ schema: 'consolidation', entities: [], migrations: [ConsolidationInit1763800000000] }, db.url);
+    dataSource = await openServiceDatabase({ schema: 'consolidation', entities: [], migrations: CONSOLIDATION_MIGRATIONS }, db.url);
   });
   afterAll(async () => {
     await dataSource?.destroy();

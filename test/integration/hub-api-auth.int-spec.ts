@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { openServiceDatabase } from '../../libs/persistence/src';
-import { ConsolidationInit1763800000000 } from '../../apps/consolidation/src/migrations/1763800000000-consolidation-init';
+import { CONSOLIDATION_MIGRATIONS } from '../../apps/consolidation/src/consolidation.bootstrap';
 import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
 import { createTestDatabase, query } from '../support/postgres';
 import { freePort, getJson, postJson } from '../support/fixtures';
@@ -20,13 +20,19 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     process.env.HUB_DEMO_MODE = 'true';
     db = await createTestDatabase();
     // the read model hub-api reads belongs to consolidation: create it with consolidation's migration
-    consolidation = await openServiceDatabase({ schema: 'consolidation', entities: [], migrations: [ConsolidationInit1763800000000] }, db.url);
-    const [{ id }] = await consolidation.query(`INSERT INTO consolidation.subjects (agency, person_ref, person) VALUES ('police', 'CP-P-1', $1) RETURNING id`, [
+    consolidation = await openServiceDatabase({ schema: 'consolidation', entities: [], migrations: CONSOLIDATION_MIGRATIONS }, db.url);
+    const [{ id }] = await consolidation.query(`INSERT INTO consolidation.subjects DEFAULT VALUES RETURNING id`);
+    await consolidation.query(`INSERT INTO consolidation.persons (agency, person_ref, subject_id, person, norm, blocking_keys, link_rule, link_score) VALUES ('police', 'CP-P-1', $1, $2, '{}', '{}', 'new-subject', 0)`, [
+      id,
       JSON.stringify({ personRef: 'CP-P-1', givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-04', address: { line1: '1 Example Street', postcode: 'TS24 7AA' }, identifiers: { nhsNumber: '9434765919' } }),
     ]);
     await consolidation.query(
-      `INSERT INTO consolidation.marac_referrals (id, subject_id, criterion, repeat, incident_refs, trigger_incident_ref, triggered_at, source_agency)
-       VALUES (gen_random_uuid(), $1, 'visible-high-risk', false, '{CP-DA-1}', 'CP-DA-1', now(), 'police')`,
+      `INSERT INTO consolidation.da_incidents (agency, incident_ref, event_id, victim_ref, occurred_at, ticks, risk_level, raised_by_judgement)
+       VALUES ('police', 'CP-DA-1', gen_random_uuid(), 'CP-P-1', now(), 15, 'high', false)`,
+    );
+    await consolidation.query(
+      `INSERT INTO consolidation.marac_referrals (id, subject_id, criterion, repeat, incident_refs, trigger_agency, trigger_incident_ref, triggered_at, source_agency)
+       VALUES (gen_random_uuid(), $1, 'visible-high-risk', false, '{CP-DA-1}', 'police', 'CP-DA-1', now(), 'police')`,
       [id],
     );
     const port = await freePort();

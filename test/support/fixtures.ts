@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DomesticIncidentDto } from '../../libs/contracts/src';
 
@@ -14,6 +15,20 @@ export async function freePort(): Promise<number> {
 
 export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
+/**
+ * A distinct synthetic person per ref: identity resolution reads names as letters only, so
+ * refs that differ only in digits must not give the same name and date of birth (they
+ * would rightly be linked as one person). Digits become letters; the date of birth comes
+ * from a hash of the ref.
+ */
+export const lettersOf = (ref: string) => ref.replace(/\d/g, (d) => 'abcdefghij'[Number(d)]).replace(/[^A-Za-z]/g, '');
+
+export function syntheticPerson(ref: string, givenName: string, label: string) {
+  const day = createHash('sha256').update(ref).digest().readUInt32BE(0) % 20_000;
+  const dateOfBirth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+  return { personRef: ref, givenName, familyName: `${label} ${lettersOf(ref)}`, dateOfBirth, sex: 'F' as const, address: { line1: '1 Example Street', postcode: 'TS24 7AA' } };
+}
+
 /** A valid DA incident; `ticks` DASH answers ticked on the police 27-question form. */
 export function incident(incidentRef: string, victimRef: string, opts: { ticks?: number; daysAgo?: number; judgement?: 'standard' | 'medium' | 'high' } = {}): DomesticIncidentDto {
   const ticks = opts.ticks ?? 3;
@@ -21,8 +36,8 @@ export function incident(incidentRef: string, victimRef: string, opts: { ticks?:
     incidentRef,
     occurredAt: daysAgo(opts.daysAgo ?? 1),
     location: { ward: 'Victoria', postcode: 'TS24 7AA' },
-    victim: { personRef: victimRef, givenName: 'Test', familyName: `Victim ${victimRef}`, dateOfBirth: '1990-05-04', sex: 'F', address: { line1: '1 Example Street', postcode: 'TS24 7AA' } },
-    perpetrator: { personRef: `P-${victimRef}`, givenName: 'Test', familyName: 'Perpetrator' },
+    victim: syntheticPerson(victimRef, 'Test', 'Victim'),
+    perpetrator: { personRef: `P-${victimRef}`, givenName: 'Test', familyName: `Perpetrator ${lettersOf(victimRef)}` },
     childrenPresent: [],
     dash: { form: 'police-27', answers: Array.from({ length: 27 }, (_, i) => i < ticks) },
     ...(opts.judgement ? { professionalJudgement: { riskLevel: opts.judgement, reason: 'test' } } : {}),

@@ -14,9 +14,17 @@ export const ROOT = (() => {
 })();
 export const LOG_DIR = join(ROOT, 'test-logs');
 
-export type ServiceName = 'police' | 'consolidation' | 'hub-api';
+export type ServiceName = 'police' | 'fire' | 'housing' | 'treatment' | 'youth-justice' | 'consolidation' | 'hub-api';
 
-const PORT_VARS: Record<ServiceName, string> = { police: 'POLICE_PORT', consolidation: 'CONSOLIDATION_PORT', 'hub-api': 'HUB_API_PORT' };
+const PORT_VARS: Record<ServiceName, string> = {
+  police: 'POLICE_PORT',
+  fire: 'FIRE_PORT',
+  housing: 'HOUSING_PORT',
+  treatment: 'TREATMENT_PORT',
+  'youth-justice': 'YOUTH_JUSTICE_PORT',
+  consolidation: 'CONSOLIDATION_PORT',
+  'hub-api': 'HUB_API_PORT',
+};
 
 export interface RunningService {
   name: ServiceName;

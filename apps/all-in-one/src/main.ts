@@ -32,8 +32,8 @@ async function main(): Promise<void> {
   const apps: INestApplication[] = [];
   apps.push(await startPolice({ transport, databaseUrl: url }));
   apps.push(await startConsolidation({ transport, databaseUrl: url }));
-  apps.push(await startHubApi({ databaseUrl: url }));
-  apps.push(await startFire(), await startHousing(), await startTreatment(), await startYouthJustice());
+  apps.push(await startHubApi({ transport, databaseUrl: url }));
+  for (const start of [startFire, startHousing, startTreatment, startYouthJustice]) apps.push(await start({ transport, databaseUrl: url }));
 
   say('loading the demo scenario through POST /domestic-incidents ...');
   const police = `http://127.0.0.1:${process.env.POLICE_PORT ?? 3001}`;

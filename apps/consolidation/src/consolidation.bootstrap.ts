@@ -4,8 +4,10 @@ import { openServiceDatabase } from '../../../libs/persistence/src';
 import { portFromEnv, startHttpService } from '../../../libs/platform/src';
 import { ConsolidationModule } from './consolidation.module';
 import { ConsolidationInit1763800000000 } from './migrations/1763800000000-consolidation-init';
+import { ConsolidationIdentity1763900000000 } from './migrations/1763900000000-consolidation-identity';
 
 export const CONSOLIDATION_SCHEMA = 'consolidation';
+export const CONSOLIDATION_MIGRATIONS = [ConsolidationInit1763800000000, ConsolidationIdentity1763900000000];
 export const CONSOLIDATION_GROUP = process.env.CONSOLIDATION_GROUP ?? 'consolidation';
 
 /**
@@ -15,7 +17,7 @@ export const CONSOLIDATION_GROUP = process.env.CONSOLIDATION_GROUP ?? 'consolida
  */
 export async function startConsolidation(opts: { transport?: Transport; databaseUrl?: string; port?: number } = {}): Promise<INestApplication> {
   const dataSource = await openServiceDatabase(
-    { schema: CONSOLIDATION_SCHEMA, entities: [], migrations: [ConsolidationInit1763800000000] },
+    { schema: CONSOLIDATION_SCHEMA, entities: [], migrations: CONSOLIDATION_MIGRATIONS },
     opts.databaseUrl,
   );
   const transport = opts.transport ?? transportFromEnv('consolidation');
@@ -25,7 +27,7 @@ export async function startConsolidation(opts: { transport?: Transport; database
   const app = await startHttpService(ConsolidationModule.register({ dataSource, relay }), {
     service: 'consolidation',
     title: 'safer-hub consolidation',
-    description: 'Consumes agency topics, keeps victim histories, raises MARAC referrals. HTTP: health and metrics only.',
+    description: 'Consumes agency topics: links people across agencies, keeps their chronologies, raises MARAC referrals and work items. HTTP: health and metrics only.',
     port,
   });
   app.connectMicroservice(

@@ -2,8 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxRelay } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
-import { DomesticIncidentsHandler } from './marac/domestic-incidents.handler';
+import { IdentityService } from './identity/identity.service';
+import { IdentityDecisionsHandler, LinkDecisionsService } from './identity/link-decisions.service';
 import { VictimHistoryService } from './marac/victim-history.service';
+import { AgencyRecordsHandler } from './records/agency-records.handler';
+import { RecordsService } from './records/records.service';
+import { RulesService } from './rules/rules.service';
 
 @Module({})
 export class ConsolidationModule {
@@ -17,8 +21,8 @@ export class ConsolidationModule {
           onShutdown: [() => deps.relay.stop()],
         }),
       ],
-      controllers: [DomesticIncidentsHandler],
-      providers: [VictimHistoryService],
+      controllers: [AgencyRecordsHandler, IdentityDecisionsHandler],
+      providers: [IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService],
     };
   }
 }

@@ -1,14 +1,24 @@
 import { INestApplication } from '@nestjs/common';
+import { OutboxRelay, Transport, transportFromEnv } from '../../../libs/messaging/src';
 import { openServiceDatabase } from '../../../libs/persistence/src';
 import { portFromEnv, startHttpService } from '../../../libs/platform/src';
 import { TokenService } from './auth/tokens';
 import { HubApiModule } from './hub-api.module';
 import { HubInit1763800000000 } from './migrations/1763800000000-hub-init';
+import { HubOutbox1763900000000 } from './migrations/1763900000000-hub-outbox';
 
-/** hub-api: the users' API. Reads consolidation's read models; owns the audit log. */
-export async function startHubApi(opts: { databaseUrl?: string; port?: number } = {}): Promise<INestApplication> {
-  const dataSource = await openServiceDatabase({ schema: 'hub', entities: [], migrations: [HubInit1763800000000] }, opts.databaseUrl);
-  const app = await startHttpService(HubApiModule.register({ dataSource, tokens: new TokenService() }), {
+export const HUB_SCHEMA = 'hub';
+
+/**
+ * hub-api: the users' API. Reads consolidation's read models; owns the audit log; people's
+ * decisions that change consolidation's data (identity links) go out as events through its outbox.
+ */
+export async function startHubApi(opts: { transport?: Transport; databaseUrl?: string; port?: number } = {}): Promise<INestApplication> {
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000] }, opts.databaseUrl);
+  const transport = opts.transport ?? transportFromEnv('hub-api');
+  const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
+  relay.start();
+  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService() }), {
     service: 'hub-api',
     title: 'safer-hub API',
     description:

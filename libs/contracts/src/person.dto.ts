@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsNhsNumber, IsPastCalendarDate, PNC_ID, UK_POSTCODE } from './validators';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Agency, AGENCIES } from './agencies';
+import { IsNhsNumber, IsPastCalendarDate, IsRef, PNC_ID, UK_POSTCODE } from './validators';
 
 export class AddressDto {
   @ApiProperty({ example: '1 Example Street' })
@@ -21,6 +22,17 @@ export class AddressDto {
   postcode: string;
 }
 
+/** Another agency's id for the same person, as this agency knows it (the agency crosswalk). */
+export class AgencyRefDto {
+  @ApiProperty({ enum: AGENCIES, example: 'police' })
+  @IsIn(AGENCIES)
+  agency: Agency;
+
+  @ApiProperty({ example: 'CP-P-1001' })
+  @IsRef()
+  personRef: string;
+}
+
 export class IdentifiersDto {
   @ApiPropertyOptional({ example: '9434765919' })
   @IsOptional() @IsNhsNumber()
@@ -29,6 +41,10 @@ export class IdentifiersDto {
   @ApiPropertyOptional({ example: '12/345678A' })
   @IsOptional() @Matches(PNC_ID, { message: 'must be a PNC id such as 12/345678A' })
   pnc?: string;
+
+  @ApiPropertyOptional({ type: [AgencyRefDto], description: "other agencies' ids of this person that this agency holds: they link at once" })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => AgencyRefDto)
+  crossRefs?: AgencyRefDto[];
 }
 
 export const SEXES = ['F', 'M', 'X', 'U'] as const;

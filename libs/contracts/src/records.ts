@@ -1,9 +1,10 @@
 import { ClassConstructor } from 'class-transformer';
+import { Agency } from './agencies';
 import { PersonDto } from './person.dto';
 import { FieldFault } from './validation';
 
-export const AGENCIES = ['police', 'fire', 'housing', 'treatment', 'youth-justice'] as const;
-export type Agency = (typeof AGENCIES)[number];
+export { AGENCIES } from './agencies';
+export type { Agency } from './agencies';
 
 /** How a person takes part in a record: what the chronology and the rules read. */
 export interface Involvement {

@@ -1,5 +1,7 @@
 import { ClassConstructor } from 'class-transformer';
+import { IdentityDecisionData, MaracReferralWithdrawnData } from './identity/identity-decision.dto';
 import { MaracReferralCreatedData } from './marac/marac-referral.dto';
+import { CommunityTriggerMetData, FireSetterYjsNoticeData, JointVisitTaskData, SerialPerpetratorData } from './rules/derived-events.dto';
 import { domesticIncidentKind, PoliceTopics } from './police/police.records';
 import { AGENCY_TOPICS, RECORD_KINDS } from './record-kinds';
 
@@ -28,11 +30,19 @@ export interface TopicSpec {
 export const EventTypes = {
   DomesticIncidentRecorded: domesticIncidentKind.eventType,
   MaracReferralCreated: 'uk.shp.consolidation.marac-referral.created.v1',
+  CommunityTriggerMet: 'uk.shp.consolidation.community-trigger.met.v1',
+  JointVisitTaskRaised: 'uk.shp.consolidation.joint-visit.raised.v1',
+  SerialPerpetratorIdentified: 'uk.shp.consolidation.serial-perpetrator.identified.v1',
+  FireSetterYjsNotice: 'uk.shp.consolidation.fire-setter-yjs-notice.raised.v1',
+  MaracReferralWithdrawn: 'uk.shp.consolidation.marac-referral.withdrawn.v1',
+  IdentityDecisionRecorded: 'uk.shp.hub.identity-decision.recorded.v1',
 } as const;
 
 export const Topics = {
   PoliceDomesticIncidents: PoliceTopics.DomesticIncidents,
   MaracReferrals: 'consolidation.marac-referrals.v1',
+  WorkItems: 'consolidation.work-items.v1',
+  IdentityDecisions: 'hub.identity-decisions.v1',
 } as const;
 
 const PARTITIONS = 6;
@@ -62,6 +72,30 @@ export const TOPICS: TopicSpec[] = [
     partitions: PARTITIONS,
     events: [
       { type: EventTypes.MaracReferralCreated, payload: MaracReferralCreatedData, summary: 'A MARAC referral was raised for a victim.' },
+      { type: EventTypes.MaracReferralWithdrawn, payload: MaracReferralWithdrawnData, summary: 'An unlink took away the grounds of a MARAC referral not yet screened.' },
+    ],
+  },
+  {
+    name: Topics.IdentityDecisions,
+    owner: 'hub-api',
+    consumers: ['consolidation'],
+    description: 'Decisions people took in hub-api about identity links (confirm a possible match, reject it, unlink a person); consolidation applies them.',
+    key: 'the agency person decided about (agency:personRef)',
+    partitions: PARTITIONS,
+    events: [{ type: EventTypes.IdentityDecisionRecorded, payload: IdentityDecisionData, summary: 'A reviewer confirmed, rejected or unlinked an identity link.' }],
+  },
+  {
+    name: Topics.WorkItems,
+    owner: 'consolidation',
+    consumers: [],
+    description: 'Work the partnership rules raised for a team: Community Trigger reviews, joint visits, serial perpetrator plans, YJS notices. Refs and hub ids only.',
+    key: 'the hub subject id, or the ASB problem key',
+    partitions: PARTITIONS,
+    events: [
+      { type: EventTypes.CommunityTriggerMet, payload: CommunityTriggerMetData, summary: 'An ASB problem met a Community Trigger threshold: a case review for the community safety team.' },
+      { type: EventTypes.JointVisitTaskRaised, payload: JointVisitTaskData, summary: 'A DA victim had a second incident within 12 months: a joint police and Harbour visit.' },
+      { type: EventTypes.SerialPerpetratorIdentified, payload: SerialPerpetratorData, summary: 'A perpetrator reached DA against five partners.' },
+      { type: EventTypes.FireSetterYjsNotice, payload: FireSetterYjsNoticeData, summary: 'A child fire-setter is open to a YJS: that YJS is told.' },
     ],
   },
 ];

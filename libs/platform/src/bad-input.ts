@@ -1,6 +1,7 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { ClassConstructor } from 'class-transformer';
 import { Response } from 'express';
+import { Observable, throwError } from 'rxjs';
 import { FieldFault, validatePayload } from '../../contracts/src';
 import { HubLogger } from './logger';
 
@@ -28,7 +29,9 @@ export function validOrThrow<T extends object>(cls: ClassConstructor<T>, body: u
 export class ErrorShapeFilter implements ExceptionFilter {
   private readonly log = new HubLogger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Event handlers share the app's filters (inheritAppConfig): their errors go back to the consumer as they are.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,4 +1,6 @@
-import { HIGH_RISK_TICKS, MaracCriterion, RiskLevel } from '../../../../libs/contracts/src';
+import { addMonths, HIGH_RISK_TICKS, MaracCriterion, RiskLevel } from '../../../../libs/contracts/src';
+
+export { addMonths };
 
 /**
  * The SafeLives MARAC referral criteria as the hub applies them (domain.md §2):
@@ -32,16 +34,6 @@ export interface MaracDecision {
 
 export const ESCALATION_INCIDENTS = 3;
 export const WINDOW_MONTHS = 12;
-
-/** Adds calendar months in UTC; 29 Feb + 12 months is 28 Feb. */
-export function addMonths(date: Date, months: number): Date {
-  const y = date.getUTCFullYear();
-  const m = date.getUTCMonth() + months;
-  const target = new Date(Date.UTC(y, m, 1, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  return target;
-}
 
 export function withinMonths(later: Date, earlier: Date, months = WINDOW_MONTHS): boolean {
   return later.getTime() >= earlier.getTime() && later.getTime() <= addMonths(earlier, months).getTime();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { HubUser } from '../auth/demo-users';
 
 export type AuditDecision = 'allowed' | 'denied';
@@ -22,9 +22,10 @@ export interface AuditEntry {
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async record(entry: AuditEntry): Promise<void> {
+  /** `manager`: write inside the caller's transaction, so the audit row commits with what it records. */
+  async record(entry: AuditEntry, manager: Pick<EntityManager, 'query'> = this.dataSource): Promise<void> {
     const subjects = entry.subjectIds?.length ? entry.subjectIds : [null];
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO hub.audit_log (actor, actor_name, agency, roles, purpose, action, decision, reason, subject_id)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, unnest($9::uuid[])`,
       [entry.user.sub, entry.user.name, entry.user.agency, entry.user.roles, entry.purpose, entry.action, entry.decision, entry.reason ?? null, subjects],

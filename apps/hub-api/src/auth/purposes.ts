@@ -4,14 +4,14 @@
  * for a purpose is refused.
  */
 export const ROLE_PURPOSES: Record<string, readonly string[]> = {
-  'marac-coordinator': ['marac.risk-management'],
+  'marac-coordinator': ['marac.risk-management', 'identity.review'],
   'marac-member': ['marac.risk-management'],
   'custody-navigator': ['custody.yjs-notification'],
   'yjs-officer': ['custody.yjs-notification'],
   analyst: ['analytics.depersonalised'],
   auditor: ['audit.oversight'],
   'agency-officer': [],
-  admin: ['audit.oversight'],
+  admin: ['audit.oversight', 'identity.review'],
 };
 
 export function roleMayUse(roles: readonly string[], purpose: string): boolean {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MaracCriterion, PersonDto } from '../../../../libs/contracts/src';
 
-export const REFERRAL_STATUSES = ['new', 'accepted', 'rejected', 'merged'] as const;
+export const REFERRAL_STATUSES = ['new', 'accepted', 'rejected', 'merged', 'withdrawn'] as const;
 
 export interface MaracReferralView {
   id: string;
@@ -19,8 +19,9 @@ export interface MaracReferralView {
 
 /**
  * Reads the referral read model that consolidation writes (hub-api never writes it).
- * The victim is cut down to what a MARAC coordinator needs to screen: name, date of
- * birth, postcode and the agency's ref; no identifiers, no full address.
+ * The victim, as the agency whose incident triggered it knows them, is cut down to what a
+ * MARAC coordinator needs to screen: name, date of birth, postcode and the agency's ref;
+ * no identifiers, no full address.
  */
 @Injectable()
 export class MaracReferralsReader {
@@ -29,8 +30,10 @@ export class MaracReferralsReader {
   async list(filter: { status?: string; subjectId?: string; limit: number; offset: number }): Promise<MaracReferralView[]> {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.subject_id, r.criterion, r.repeat, r.incident_refs, r.trigger_incident_ref, r.triggered_at, r.created_at, r.status,
-              s.agency, s.person
-         FROM consolidation.marac_referrals r JOIN consolidation.subjects s ON s.id = r.subject_id
+              p.agency, p.person
+         FROM consolidation.marac_referrals r
+         JOIN consolidation.da_incidents d ON d.agency = r.trigger_agency AND d.incident_ref = r.trigger_incident_ref
+         JOIN consolidation.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref
         WHERE ($1::text IS NULL OR r.status = $1) AND ($2::uuid IS NULL OR r.subject_id = $2)
         ORDER BY r.created_at DESC, r.id
         LIMIT $3 OFFSET $4`,

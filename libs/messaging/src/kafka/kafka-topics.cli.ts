@@ -13,6 +13,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`[kafka] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[kafka] ${error instanceof Error ? error.stack : String(error)}`);
   process.exit(1);
 });

@@ -13,13 +13,32 @@ export async function ensureTopics(kafka: Kafka, topics = allTopicNames()): Prom
     const missing = topics.map((t) => ({ ...t, name: physicalTopic(t.name) })).filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
       });
+      await untilLeadersKnown(admin, missing.map((t) => t.name));
     }
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A fresh broker creating many topics at once answers "does not host this topic-partition"
+ * for a while after createTopics returned: wait until every partition has a leader.
+ */
+async function untilLeadersKnown(admin: ReturnType<Kafka['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch {
+      /* not yet known to the broker */
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
