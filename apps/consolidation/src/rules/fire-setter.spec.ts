@@ -1,4 +1,4 @@
-import { eighteenthBirthday, FireSetterReferralFact, fireSetterNoticeKey, fireSetterNotices, isChildOnReferral, YjsCaseFact, YjsTeam } from './fire-setter';
+import { FireSetterReferralFact, fireSetterNoticeKey, fireSetterNotices, isChildOnReferral, YjsCaseFact, YjsTeam } from './fire-setter';
 
 const at = (iso: string) => new Date(iso);
 /** `null`: no date of birth on the referral. */
@@ -21,15 +21,18 @@ const none: ReadonlySet<string> = new Set();
 describe('child fire-setter open to a YJS', () => {
   describe('a child is under 18 on the referral date', () => {
     it('17 years and 364 days is a child', () => {
-      expect(fireSetterNotices([referral('2026-06-14T23:59:00Z', '2008-06-15')], [openCase], none)).toEqual([{ referralRef: 'CFB-R1', team: 'hartlepool', caseRef: 'YJS-H1' }]);
+      expect(fireSetterNotices([referral('2026-06-14T12:00:00Z', '2008-06-15')], [openCase], none)).toEqual([{ referralRef: 'CFB-R1', team: 'hartlepool', caseRef: 'YJS-H1' }]);
     });
     it('on the 18th birthday is not', () => {
-      expect(fireSetterNotices([referral('2026-06-15T00:00:00Z', '2008-06-15')], [openCase], none)).toEqual([]);
+      expect(fireSetterNotices([referral('2026-06-15T12:00:00Z', '2008-06-15')], [openCase], none)).toEqual([]);
     });
-    it('born on 29 February, turns 18 on 28 February of a non-leap year', () => {
-      expect(eighteenthBirthday('2008-02-29')?.toISOString()).toBe('2026-02-28T00:00:00.000Z');
-      expect(isChildOnReferral(referral('2026-02-27T23:59:00Z', '2008-02-29'))).toBe(true);
-      expect(isChildOnReferral(referral('2026-02-28T00:00:00Z', '2008-02-29'))).toBe(false);
+    it('born on 29 February, turns 18 on 1 March of a non-leap year (the hub’s one age rule, ageOn)', () => {
+      expect(isChildOnReferral(referral('2026-02-28T23:59:00Z', '2008-02-29'))).toBe(true);
+      expect(isChildOnReferral(referral('2026-03-01T00:00:00Z', '2008-02-29'))).toBe(false);
+    });
+    it('counts the UK date: 23:30 UTC in June is already the next day in Hartlepool', () => {
+      expect(isChildOnReferral(referral('2026-06-14T22:59:00Z', '2008-06-15'))).toBe(true);
+      expect(isChildOnReferral(referral('2026-06-14T23:00:00Z', '2008-06-15'))).toBe(false);
     });
     it('an unknown date of birth gives no notice', () => {
       expect(fireSetterNotices([referral('2026-03-01T10:00:00Z', null)], [openCase], none)).toEqual([]);

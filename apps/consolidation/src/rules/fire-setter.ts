@@ -1,6 +1,7 @@
 import type { YjsTeam } from '../../../../libs/contracts/src/rules/derived-events.dto';
 import { isCalendarDate } from '../../../../libs/contracts/src/validators';
-import { addMonths, withinMonths } from '../marac/marac-criteria';
+import { ageOn } from '../../../../libs/contracts/src/dates';
+import { withinMonths } from '../marac/marac-criteria';
 
 export type { YjsTeam };
 
@@ -36,28 +37,16 @@ export function fireSetterNoticeKey(referralRef: string, team: YjsTeam): string 
 }
 
 /**
- * The 18th birthday, midnight UTC, by calendar months (`addMonths`): someone born on
- * 29 February turns 18 on 28 February, as 18 years after a leap year is never one.
- * Undefined for a missing or malformed date.
- */
-export function eighteenthBirthday(dateOfBirth: string | undefined): Date | undefined {
-  if (!isCalendarDate(dateOfBirth)) return undefined;
-  return addMonths(new Date(`${dateOfBirth}T00:00:00Z`), ADULT_AGE_YEARS * 12);
-}
-
-/**
- * Under 18 on the referral's date (UTC): 17 years and 364 days is a child, the 18th
- * birthday is not. An unknown date of birth gives no notice rather than a guess: the
- * brigade's referral form records it, so a missing one is a data fault to fix at source,
- * and telling a YJS about an adult would share without a lawful purpose. A date of birth
- * after the referral is a data fault too.
+ * Under 18 on the referral's date, by the UK calendar (`ageOn`, the one age rule of the hub:
+ * a 29 February birthday comes on 1 March in other years). An unknown date of birth gives
+ * no notice rather than a guess: the brigade's referral form records it, so a missing one
+ * is a data fault to fix at source, and telling a YJS about an adult would share without a
+ * lawful purpose. A date of birth after the referral is a data fault too.
  */
 export function isChildOnReferral(referral: FireSetterReferralFact): boolean {
-  const birthday = eighteenthBirthday(referral.dateOfBirth);
-  if (!birthday) return false;
-  const bornAt = new Date(`${referral.dateOfBirth}T00:00:00Z`).getTime();
-  const referredAt = referral.referredAt.getTime();
-  return bornAt <= referredAt && referredAt < birthday.getTime();
+  if (!isCalendarDate(referral.dateOfBirth)) return false;
+  const age = ageOn(referral.dateOfBirth, referral.referredAt);
+  return age >= 0 && age < ADULT_AGE_YEARS && Date.parse(`${referral.dateOfBirth}T00:00:00Z`) <= referral.referredAt.getTime();
 }
 
 /** Open on the referral date, or opening within 12 calendar months after it (inclusive). */

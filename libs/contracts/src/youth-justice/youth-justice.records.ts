@@ -1,7 +1,8 @@
 import { PersonDto } from '../person.dto';
 import { AgencyTopic, involved, RecordKind } from '../records';
 import { FieldFault } from '../validation';
-import { ADULT_AGE, ageOn, FirstTimeEntrantDto, MIN_YOUTH_JUSTICE_AGE, OocdDecisionDto, YjsCaseClosureDto, YjsReferralDto } from './youth-justice.dto';
+import { ageOn } from '../dates';
+import { ADULT_AGE, FirstTimeEntrantDto, MIN_YOUTH_JUSTICE_AGE, OocdDecisionDto, YjsCaseClosureDto, YjsReferralDto } from './youth-justice.dto';
 
 export const YouthJusticeTopics = {
   Cases: 'youth-justice.cases.v1',

@@ -1,6 +1,6 @@
 import { RecordKind } from '../records';
 import { validatePayload } from '../validation';
-import { ageOn } from './youth-justice.dto';
+import { ageOn } from '../dates';
 import { firstTimeEntrantKind, oocdDecisionKind, yjsCaseClosureKind, yjsReferralKind } from './youth-justice.records';
 
 /** Validate then check, as the edge does: the record, or the bad fields (each once). */
