@@ -79,3 +79,97 @@ export const DEMO_CASES: DemoCase[] = [
     incidents: [incident('CP-DA-DEMO-008', 10, lucy, ryan, 3, 'Fens and Greatham')],
   },
 ];
+
+/** A record posted to an agency edge, as that agency's system would. */
+export interface DemoPost {
+  agency: 'police' | 'fire' | 'housing' | 'treatment' | 'youth-justice';
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface DemoStory {
+  story: string;
+  expected: string;
+  posts: DemoPost[];
+}
+
+const jon = { givenName: 'Jon', familyName: 'Smith-Jones', dateOfBirth: '1988-07-21', sex: 'M', address: { line1: '5 Sample Terrace', postcode: 'TS25 3QQ' } };
+const katie = { givenName: 'Katie', familyName: 'Rowe', dateOfBirth: '1991-03-09', sex: 'F', address: { line1: '2 Demo Row', postcode: 'TS24 8BB' } };
+const gary = { personRef: 'CP-P-2010', givenName: 'Gary', familyName: 'Rowe', dateOfBirth: '1989-10-10', sex: 'M' };
+const tyler = { givenName: 'Tyler', familyName: 'Reed', dateOfBirth: '2012-05-05', sex: 'M', address: { line1: '8 Example Close', postcode: 'TS27 4DD' } };
+const rita = { givenName: 'Rita', familyName: 'Moss', dateOfBirth: '1970-11-11', sex: 'F', address: { line1: '11 Fictional Street', postcode: 'TS26 3CC' } };
+
+/** Stories across agencies: one person under several ids, a possible match for review, rules beyond MARAC. */
+export const DEMO_STORIES: DemoStory[] = [
+  {
+    story: 'Jon Smith-Jones: police custody (PNC), landlord ASB complaint, treatment referral as "Jonathan" with NHS number',
+    expected: 'one subject, three agencies, one chronology',
+    posts: [
+      {
+        agency: 'police',
+        path: 'custody-entries',
+        body: { custodyRef: 'MB-C-DEMO-1', suite: 'Middlesbrough', arrivedAt: daysAgo(40), offence: 'Criminal damage', appropriateAdultRequired: false, detainee: { personRef: 'CP-P-3001', ...jon, identifiers: { pnc: '88/123456Z' } } },
+      },
+      { agency: 'police', path: 'custody-entries/MB-C-DEMO-1/release', body: { releasedAt: daysAgo(39.5), outcome: 'released-under-investigation' } },
+      {
+        agency: 'housing',
+        path: 'asb-reports',
+        body: {
+          reportRef: 'TG-ASB-DEMO-1', reportedAt: daysAgo(30), category: 'nuisance', asbType: 'noise', hate: false, problemRef: 'HBC-PROB-DEMO-1',
+          reporter: { personRef: 'TG-P-4001', ...rita }, alleged: [{ personRef: 'TG-P-4002', ...jon }], location: { postcode: 'TS25 3QQ' },
+        },
+      },
+      {
+        agency: 'treatment',
+        path: 'referrals',
+        body: {
+          referralRef: 'ST-R-DEMO-1', referredAt: daysAgo(20), source: 'custody', service: 'criminal-justice',
+          client: { personRef: 'ST-C-5001', ...jon, givenName: 'Jonathan', identifiers: { nhsNumber: '9434765919', crossRefs: [{ agency: 'police', personRef: 'CP-P-3001' }] } },
+        },
+      },
+    ],
+  },
+  {
+    story: 'Katie Rowe: two police DA incidents; the landlord knows her as "Kate" at a new address',
+    expected: 'a joint visit; a possible match in the identity review queue (confirm it to see MARAC escalation across agencies)',
+    posts: [
+      ...[120, 60].map((days, i) => ({
+        agency: 'police' as const,
+        path: 'domestic-incidents',
+        body: { ...incident(`CP-DA-DEMO-0${20 + i}`, days, person('CP-P-3010', 'Katie', 'Rowe', '1991-03-09', '2 Demo Row', 'TS24 8BB'), gary as PersonDto, 6, 'Burn Valley') },
+      })),
+      { agency: 'housing', path: 'da-disclosures', body: { disclosureRef: 'TG-DA-DEMO-1', disclosedAt: daysAgo(7), victim: { personRef: 'TG-P-4010', ...katie, givenName: 'Kate', address: { line1: '4 New Street', postcode: 'TS26 9ZZ' } } } },
+    ],
+  },
+  {
+    story: 'Tyler Reed (13): open to Hartlepool YJS, then referred by the fire brigade as a fire-setter',
+    expected: 'Hartlepool YJS is told',
+    posts: [
+      { agency: 'youth-justice', path: 'yjs-referrals', body: { referralRef: 'HYJS-R-DEMO-1', referredAt: daysAgo(50), child: { personRef: 'HYJS-P-6001', ...tyler }, team: 'hartlepool', source: 'police', caseOpenedAt: daysAgo(49) } },
+      { agency: 'fire', path: 'fire-setter-referrals', body: { referralRef: 'CFB-FEI-DEMO-1', referredAt: daysAgo(4), person: { personRef: 'CFB-P-7001', ...tyler }, referrer: 'school' } },
+    ],
+  },
+  {
+    story: 'Rita Moss: a third report of the same noise problem in six months, to her landlord and to police',
+    expected: 'Community Trigger threshold met',
+    posts: [
+      { agency: 'police', path: 'asb-incidents', body: { incidentRef: 'CP-ASB-DEMO-1', occurredAt: daysAgo(90), category: 'nuisance', location: { postcode: 'TS25 3QQ' }, problemRef: 'HBC-PROB-DEMO-1', reporter: { personRef: 'CP-P-3020', ...rita } } },
+      {
+        agency: 'housing',
+        path: 'asb-reports',
+        body: { reportRef: 'TG-ASB-DEMO-2', reportedAt: daysAgo(3), category: 'nuisance', asbType: 'noise', hate: false, problemRef: 'HBC-PROB-DEMO-1', reporter: { personRef: 'TG-P-4001', ...rita }, location: { postcode: 'TS25 3QQ' } },
+      },
+    ],
+  },
+  {
+    story: 'A deliberate grass fire, one appliance, no casualties',
+    expected: 'the hub derives "secondary" (IRS)',
+    posts: [
+      {
+        agency: 'fire',
+        path: 'deliberate-fires',
+        body: { incidentRef: 'CFB-IRS-DEMO-1', occurredAt: daysAgo(2), location: { ward: 'Headland and Harbour', postcode: 'TS24 0AA', site: 'Grass verge' }, propertyType: 'grassland', appliancesAttending: 1, casualties: 0, rescues: 0, derelict: false, suspectedArson: true },
+      },
+    ],
+  },
+];

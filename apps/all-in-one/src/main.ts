@@ -11,7 +11,7 @@ import { startHubApi } from '../../hub-api/src/hub-api.bootstrap';
 import { startPolice } from '../../police/src/police.bootstrap';
 import { startTreatment } from '../../treatment/src/treatment.bootstrap';
 import { startYouthJustice } from '../../youth-justice/src/youth-justice.bootstrap';
-import { DEMO_CASES } from './demo-scenario';
+import { DEMO_CASES, DEMO_STORIES, DemoPost } from './demo-scenario';
 
 /**
  * `npm start`: every service in one Node process on embedded defaults (embedded
@@ -35,12 +35,26 @@ async function main(): Promise<void> {
   apps.push(await startHubApi({ transport, databaseUrl: url }));
   for (const start of [startFire, startHousing, startTreatment, startYouthJustice]) apps.push(await start({ transport, databaseUrl: url }));
 
-  say('loading the demo scenario through POST /domestic-incidents ...');
+  say('loading the demo scenario through the agency edges, as partner systems would ...');
   const police = `http://127.0.0.1:${process.env.POLICE_PORT ?? 3001}`;
   for (const demo of DEMO_CASES) {
     for (const incident of demo.incidents) {
       const res = await fetch(`${police}/domestic-incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(incident) });
       if (res.status >= 300) throw new Error(`demo incident ${incident.incidentRef} refused: ${res.status} ${await res.text()}`);
+    }
+    say(`  ${demo.story}  → expect ${demo.expected}`);
+  }
+  const edges: Record<DemoPost['agency'], string> = {
+    police,
+    fire: `http://127.0.0.1:${process.env.FIRE_PORT ?? 3002}`,
+    housing: `http://127.0.0.1:${process.env.HOUSING_PORT ?? 3003}`,
+    treatment: `http://127.0.0.1:${process.env.TREATMENT_PORT ?? 3004}`,
+    'youth-justice': `http://127.0.0.1:${process.env.YOUTH_JUSTICE_PORT ?? 3005}`,
+  };
+  for (const demo of DEMO_STORIES) {
+    for (const post of demo.posts) {
+      const res = await fetch(`${edges[post.agency]}/${post.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post.body) });
+      if (res.status >= 300) throw new Error(`demo record for ${post.agency} /${post.path} refused: ${res.status} ${await res.text()}`);
     }
     say(`  ${demo.story}  → expect ${demo.expected}`);
   }
@@ -55,7 +69,7 @@ async function main(): Promise<void> {
   say(`  hub-api        ${hub}            docs ${hub}/api/docs`);
   say(`  police         ${police}            docs ${police}/api/docs`);
   say('  consolidation  http://127.0.0.1:3006   (health, metrics)');
-  say('  fire 3002, housing 3003, treatment 3004, youth-justice 3005 (health, metrics, docs)');
+  say('  fire 3002, housing 3003, treatment 3004, youth-justice 3005 (records, bulk import, docs at /api/docs)');
   say('');
   say(`demo users (POST ${hub}/api/auth/demo-token {"user": "<name>"}):`);
   say('  ' + Object.keys(DEMO_USERS).join(', '));
@@ -63,6 +77,8 @@ async function main(): Promise<void> {
   say('try:');
   say(`  TOKEN=$(curl -s -X POST ${hub}/api/auth/demo-token -H 'content-type: application/json' -d '{"user":"marac-coordinator"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`);
   say(`  curl -s ${hub}/api/marac/referrals -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: marac.risk-management'`);
+  say(`  curl -s ${hub}/api/identity/reviews -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: identity.review'`);
+  say(`  curl -s ${hub}/api/subjects/<subjectId from a referral> -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: marac.risk-management'`);
   say('');
   say('Ctrl-C stops everything (the embedded database is thrown away).');
 

@@ -27,7 +27,7 @@ export interface SubjectView {
     engagedWithTreatment: boolean;
     maracReferred: { lastReferralAt: string; criterion: string } | null;
   };
-  /** records per kind in rolling windows ending now */
+  /** records per `agency/kind` in rolling windows ending now */
   counts: Record<'last3Months' | 'last12Months' | 'allTime', Record<string, number>>;
   chronology: ChronologyEntry[];
   referrals: { id: string; criterion: string; repeat: boolean; triggeredAt: string; status: string }[];
@@ -118,12 +118,12 @@ export class SubjectsReader {
     const counted = new Set<string>();
     for (const e of entries) {
       // one record about the person in two roles counts once
-      const key = `${e.agency}:${e.kind}:${e.record_ref}`;
+      const key = `${e.agency}/${e.kind}/${e.record_ref}`;
       if (counted.has(key)) continue;
       counted.add(key);
       for (const [window, from] of windows) {
         if (from && e.at < from) continue;
-        counts[window][e.kind] = (counts[window][e.kind] ?? 0) + 1;
+        counts[window][`${e.agency}/${e.kind}`] = (counts[window][`${e.agency}/${e.kind}`] ?? 0) + 1;
       }
     }
 
