@@ -193,12 +193,13 @@ describe('compare: demographics', () => {
     expect(nearby.score).toBeGreaterThan(across.score);
   });
 
-  it('sends a changed or hyphenated surname to review when given name and DOB agree with postcode or sex', () => {
+  it('sends a changed or hyphenated surname to review when given name and DOB agree and the postcode or its area does', () => {
     const woman = police({ givenName: 'Sarah', familyName: 'Jones', sex: 'F' });
     expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Jones-Walker', sex: 'F' })).reasons).toContain('family-name part shared');
     expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Walker', sex: 'F' })).decision).toBe('review');
-    expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Walker', sex: 'F', postcode: 'TS1 2AB' })).decision).toBe('review');
-    // neither postcode nor sex to back it up
+    expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Walker', sex: 'F', postcode: 'TS24 9ZZ' })).decision).toBe('review');
+    // another surname in another area: mostly strangers sharing a first name and a birthday
+    expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Walker', sex: 'F', postcode: 'TS1 2AB' })).decision).toBe('distinct');
     expect(compare(woman, at('housing', { givenName: 'Sarah', familyName: 'Walker', sex: 'U', postcode: 'TS1 2AB' })).decision).toBe('distinct');
   });
 
