@@ -22,7 +22,7 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     // the read model hub-api reads belongs to consolidation: create it with consolidation's migration
     consolidation = await openServiceDatabase({ schema: 'consolidation', entities: [], migrations: CONSOLIDATION_MIGRATIONS }, db.url);
     const [{ id }] = await consolidation.query(`INSERT INTO consolidation.subjects DEFAULT VALUES RETURNING id`);
-    await consolidation.query(`INSERT INTO consolidation.persons (agency, person_ref, subject_id, person, norm, blocking_keys, link_rule, link_score) VALUES ('police', 'CP-P-1', $1, $2, '{}', '{}', 'new-subject', 0)`, [
+    await consolidation.query(`INSERT INTO consolidation.persons (agency, person_ref, subject_id, person, norm, link_rule, link_score) VALUES ('police', 'CP-P-1', $1, $2, '{}', 'new-subject', 0)`, [
       id,
       JSON.stringify({ personRef: 'CP-P-1', givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-04', address: { line1: '1 Example Street', postcode: 'TS24 7AA' }, identifiers: { nhsNumber: '9434765919' } }),
     ]);

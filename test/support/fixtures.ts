@@ -24,9 +24,14 @@ export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000
 export const lettersOf = (ref: string) => ref.replace(/\d/g, (d) => 'abcdefghij'[Number(d)]).replace(/[^A-Za-z]/g, '');
 
 export function syntheticPerson(ref: string, givenName: string, label: string) {
-  const day = createHash('sha256').update(ref).digest().readUInt32BE(0) % 20_000;
-  const dateOfBirth = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
-  return { personRef: ref, givenName, familyName: `${label} ${lettersOf(ref)}`, dateOfBirth, sex: 'F' as const, address: { line1: '1 Example Street', postcode: 'TS24 7AA' } };
+  const hash = createHash('sha256').update(ref).digest();
+  const dateOfBirth = new Date(Date.UTC(1950, 0, 1) + (hash.readUInt32BE(0) % 20_000) * 86_400_000).toISOString().slice(0, 10);
+  // Spread over Teesside postcodes, as real people are: a whole test population at one
+  // address would make every one of them a candidate for every other.
+  const letters = 'ABDEFGHJLNPQRSTUWXYZ';
+  const postcode = `TS${1 + (hash[4] % 27)} ${hash[5] % 10}${letters[hash[6] % 20]}${letters[hash[7] % 20]}`;
+  const surname = lettersOf(ref).toLowerCase();
+  return { personRef: ref, givenName, familyName: `${surname[0]?.toUpperCase() ?? ''}${surname.slice(1)}-${label}`, dateOfBirth, sex: 'F' as const, address: { line1: '1 Example Street', postcode } };
 }
 
 /** A valid DA incident; `ticks` DASH answers ticked on the police 27-question form. */

@@ -31,3 +31,10 @@ export const httpRequests = new Counter({
   labelNames: ['service', 'method', 'route', 'status'] as const,
   registers: [registry],
 });
+
+export const identityDecisions = new Counter({
+  name: 'hub_identity_decisions_total',
+  help: 'Identity resolution outcomes for newly seen agency persons: the auto-link rule, new-subject, or review (possible matches queued)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

@@ -19,7 +19,6 @@ export class ConsolidationIdentity1763900000000 implements MigrationInterface {
       subject_id uuid NOT NULL REFERENCES consolidation.subjects (id),
       person jsonb NOT NULL,
       norm jsonb NOT NULL,
-      blocking_keys text[] NOT NULL,
       link_rule text NOT NULL,
       link_score real NOT NULL,
       linked_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -27,7 +26,16 @@ export class ConsolidationIdentity1763900000000 implements MigrationInterface {
       PRIMARY KEY (agency, person_ref)
     )`);
     await q.query(`CREATE INDEX persons_subject ON consolidation.persons (subject_id)`);
-    await q.query(`CREATE INDEX persons_blocking ON consolidation.persons USING gin (blocking_keys)`);
+    // Blocking keys (libs/identity): a candidate shares at least one. A b-tree on (key) answers
+    // a batch's few thousand keys in milliseconds, where a GIN array overlap took ~0.4 s.
+    await q.query(`CREATE TABLE consolidation.person_keys (
+      key text NOT NULL,
+      agency text NOT NULL,
+      person_ref text NOT NULL,
+      PRIMARY KEY (key, agency, person_ref),
+      FOREIGN KEY (agency, person_ref) REFERENCES consolidation.persons (agency, person_ref)
+    )`);
+    await q.query(`CREATE INDEX person_keys_person ON consolidation.person_keys (agency, person_ref)`);
 
     // The first release had one subject per police person: each becomes that subject's person.
     const old: { id: string; agency: string; person_ref: string; person: unknown }[] = await q.query(
@@ -36,10 +44,11 @@ export class ConsolidationIdentity1763900000000 implements MigrationInterface {
     for (const row of old) {
       const norm = normalisePerson(personRecord(row.agency, row.person as PersonDto));
       await q.query(
-        `INSERT INTO consolidation.persons (agency, person_ref, subject_id, person, norm, blocking_keys, link_rule, link_score)
-         VALUES ($1, $2, $3, $4, $5, $6, 'new-subject', 0)`,
-        [row.agency, row.person_ref, row.id, row.person, norm, blockingKeys(norm)],
+        `INSERT INTO consolidation.persons (agency, person_ref, subject_id, person, norm, link_rule, link_score)
+         VALUES ($1, $2, $3, $4, $5, 'new-subject', 0)`,
+        [row.agency, row.person_ref, row.id, row.person, norm],
       );
+      await q.query(`INSERT INTO consolidation.person_keys (key, agency, person_ref) SELECT unnest($1::text[]), $2, $3`, [blockingKeys(norm), row.agency, row.person_ref]);
     }
     await q.query(`ALTER TABLE consolidation.subjects DROP COLUMN agency, DROP COLUMN person_ref, DROP COLUMN person`);
     // A confirmed match merges two subjects: the other one points at the survivor, so old ids still resolve.

@@ -41,14 +41,15 @@ export function evaluateRepeatVictim(
   earlierTasks: readonly JointVisitTaskFact[],
 ): JointVisitDecision | null {
   const at = incident.occurredAt;
-  // An incident that arrived first but occurred later is not "before" this one.
+  // The latest incident at or before this one (one that arrived first but occurred later is
+  // not "before" it); if that one is not within 12 months, no earlier one is.
   let previous: DaIncidentFact | undefined;
   for (const e of earlier) {
     if (e.ref === incident.ref || e.victimSubjectId !== incident.victimSubjectId) continue;
-    if (!withinMonths(at, e.occurredAt, REPEAT_VICTIM_WINDOW_MONTHS)) continue;
-    if (!previous || e.occurredAt > previous.occurredAt) previous = e;
+    if (e.occurredAt > at || (previous && e.occurredAt <= previous.occurredAt)) continue;
+    previous = e;
   }
-  if (!previous) return null;
+  if (!previous || !withinMonths(at, previous.occurredAt, REPEAT_VICTIM_WINDOW_MONTHS)) return null;
   const visitThisYear = earlierTasks.some(
     (t) => withinMonths(at, t.raisedAt, REPEAT_VICTIM_WINDOW_MONTHS) || withinMonths(t.raisedAt, at, REPEAT_VICTIM_WINDOW_MONTHS),
   );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
-  CloudEvent, COMMUNITY_TRIGGER_OWNER_TEAM, EventTypes, JOINT_VISIT_OWNER_TEAMS, newEvent, PersonDto, SERIAL_PERPETRATOR_OWNER_TEAM, Topics,
+  addMonths, CloudEvent, COMMUNITY_TRIGGER_OWNER_TEAM, EventTypes, JOINT_VISIT_OWNER_TEAMS, newEvent, PersonDto, SERIAL_PERPETRATOR_OWNER_TEAM, Topics,
   yjsOwnerTeam, YjsTeam,
 } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
@@ -11,10 +11,18 @@ import { CONSOLIDATION_SOURCE, DaIncidentInput } from '../marac/victim-history.s
 import type { ConsolidatedRecord } from '../records/records.service';
 import { AsbReportFact, evaluateCommunityTrigger, TriggerFact } from './community-trigger';
 import { fireSetterNoticeKey, fireSetterNotices, FireSetterReferralFact, YjsCaseFact } from './fire-setter';
-import { DaIncidentFact, evaluateRepeatVictim } from './repeat-victim';
+import { DaIncidentFact, evaluateRepeatVictim, REPEAT_VICTIM_WINDOW_MONTHS } from './repeat-victim';
 import { evaluateSerialPerpetrator } from './serial-perpetrator';
 
 const SCHEMA = 'consolidation';
+
+interface HistoryRow {
+  ref: string;
+  agency: string;
+  occurred_at: string;
+  victim: string;
+  perpetrator: string | null;
+}
 
 type Rule = 'community-trigger' | 'joint-visit' | 'serial-perpetrator' | 'fire-setter-yjs';
 
@@ -97,21 +105,6 @@ export class RulesService {
     const batchKeys = facts.map((f) => `${f.fact.agency}:${f.fact.ref}`);
     const victims = [...new Set(facts.map((f) => f.fact.victimSubjectId))];
     const perpetrators = [...new Set(facts.flatMap((f) => (f.fact.perpetratorSubjectId ? [f.fact.perpetratorSubjectId] : [])))];
-    const known: { ref: string; agency: string; occurred_at: string; victim: string; perpetrator: string | null }[] = await manager.query(
-      `SELECT d.incident_ref AS ref, d.agency, d.occurred_at, pv.subject_id AS victim, pp.subject_id AS perpetrator
-         FROM ${SCHEMA}.da_incidents d
-         JOIN ${SCHEMA}.persons pv ON pv.agency = d.agency AND pv.person_ref = d.victim_ref
-         LEFT JOIN ${SCHEMA}.persons pp ON pp.agency = d.perpetrator_agency AND pp.person_ref = d.perpetrator_ref
-        WHERE (pv.subject_id = ANY($1::uuid[]) OR pp.subject_id = ANY($2::uuid[])) AND NOT (d.agency || ':' || d.incident_ref = ANY($3::text[]))`,
-      [victims, perpetrators, batchKeys],
-    );
-    const history: DaIncidentFact[] = known.map((k) => ({
-      ref: k.ref,
-      agency: k.agency,
-      occurredAt: new Date(k.occurred_at),
-      victimSubjectId: k.victim,
-      perpetratorSubjectId: k.perpetrator ?? undefined,
-    }));
     const tasks: { rule: Rule; subject_id: string; raised_at: string }[] = await manager.query(
       `SELECT rule, subject_id, raised_at FROM ${SCHEMA}.work_items WHERE rule IN ('joint-visit', 'serial-perpetrator') AND subject_id = ANY($1::uuid[])`,
       [[...victims, ...perpetrators]],
@@ -119,11 +112,40 @@ export class RulesService {
     const visits = tasks.filter((t) => t.rule === 'joint-visit').map((t) => ({ subjectId: t.subject_id, raisedAt: new Date(t.raised_at) }));
     const identified = new Set(tasks.filter((t) => t.rule === 'serial-perpetrator').map((t) => t.subject_id));
 
+    // A victim's incidents within reach of the 12-month windows of the batch's incidents.
+    const times = facts.map((f) => f.fact.occurredAt.getTime());
+    const victimRows: HistoryRow[] = await manager.query(
+      `SELECT d.incident_ref AS ref, d.agency, d.occurred_at, pv.subject_id AS victim, NULL AS perpetrator
+         FROM ${SCHEMA}.persons pv JOIN ${SCHEMA}.da_incidents d ON d.agency = pv.agency AND d.victim_ref = pv.person_ref
+        WHERE pv.subject_id = ANY($1::uuid[]) AND d.occurred_at BETWEEN $2 AND $3 AND NOT (d.agency || ':' || d.incident_ref = ANY($4::text[]))`,
+      [victims, addMonths(new Date(Math.min(...times)), -REPEAT_VICTIM_WINDOW_MONTHS).toISOString(), addMonths(new Date(Math.max(...times)), REPEAT_VICTIM_WINDOW_MONTHS).toISOString(), batchKeys],
+    );
+    // A perpetrator not yet identified: the first incident with each partner is all the rule reads.
+    const open = perpetrators.filter((p) => !identified.has(p));
+    const perpetratorRows: HistoryRow[] = open.length === 0 ? [] : await manager.query(
+      `SELECT DISTINCT ON (pp.subject_id, pv.subject_id) d.incident_ref AS ref, d.agency, d.occurred_at, pv.subject_id AS victim, pp.subject_id AS perpetrator
+         FROM ${SCHEMA}.persons pp
+         JOIN ${SCHEMA}.da_incidents d ON d.perpetrator_agency = pp.agency AND d.perpetrator_ref = pp.person_ref
+         JOIN ${SCHEMA}.persons pv ON pv.agency = d.agency AND pv.person_ref = d.victim_ref
+        WHERE pp.subject_id = ANY($1::uuid[]) AND NOT (d.agency || ':' || d.incident_ref = ANY($2::text[]))
+        ORDER BY pp.subject_id, pv.subject_id, d.occurred_at`,
+      [open, batchKeys],
+    );
+    const asFact = (k: HistoryRow): DaIncidentFact => ({
+      ref: k.ref,
+      agency: k.agency,
+      occurredAt: new Date(k.occurred_at),
+      victimSubjectId: k.victim,
+      perpetratorSubjectId: k.perpetrator ?? undefined,
+    });
+    const victimHistory = groupBy(victimRows.map(asFact), (f) => f.victimSubjectId);
+    const perpetratorHistory = groupBy(perpetratorRows.map(asFact), (f) => f.perpetratorSubjectId!);
+
     const items: WorkItem[] = [];
     for (const { fact, event } of facts) {
       const visit = evaluateRepeatVictim(
         fact,
-        history.filter((h) => h.victimSubjectId === fact.victimSubjectId),
+        victimHistory.get(fact.victimSubjectId) ?? [],
         visits.filter((v) => v.subjectId === fact.victimSubjectId),
       );
       if (visit) {
@@ -137,7 +159,7 @@ export class RulesService {
       }
       const perpetrator = fact.perpetratorSubjectId;
       if (perpetrator) {
-        const serial = evaluateSerialPerpetrator(fact, history.filter((h) => h.perpetratorSubjectId === perpetrator), identified.has(perpetrator));
+        const serial = evaluateSerialPerpetrator(fact, perpetratorHistory.get(perpetrator) ?? [], identified.has(perpetrator));
         if (serial) {
           const id = randomUUID();
           identified.add(perpetrator);
@@ -148,7 +170,8 @@ export class RulesService {
           });
         }
       }
-      history.push(fact);
+      append(victimHistory, fact.victimSubjectId, fact);
+      if (perpetrator) append(perpetratorHistory, perpetrator, fact);
     }
     return items;
   }
@@ -265,4 +288,16 @@ export class RulesService {
       };
     });
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) append(out, key(item), item);
+  return out;
+}
+
+function append<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
 }
