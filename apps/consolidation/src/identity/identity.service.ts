@@ -204,8 +204,3 @@ export class IdentityService {
 function lockKeysOf(n: NormalisedPerson): string[] {
   return blockingKeys(n).filter((k) => /^(dob|nhs|pnc|ref):/.test(k));
 }
-
-/** One element of a PostgreSQL array literal, quoted so any text survives. */
-function pgArrayItem(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
