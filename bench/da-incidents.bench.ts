@@ -312,6 +312,11 @@ async function main(): Promise<void> {
       services.push(...(await Promise.all(profiled.map((s) => startService('consolidation', s.name, logDir, serviceEnv)))));
     }
 
+    // The machines here run PostgreSQL with autovacuum off, so tables that grew from empty in
+    // phase 3 keep the planner's empty-table estimates (it then scans whole tables for each
+    // small batch). Production analyzes automatically; analyze once here, as it would.
+    await db.query(`ANALYZE`);
+
     // ---------- 4a. latency: publish to Kafka at a fixed rate ----------
     heading(`4a. latency: publish to Kafka at ${opts.rate}/s for ${opts.latencySeconds} s, fixed timetable → referral`);
     const kRef = `K${runId}-`;
