@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { evaluate, generatePopulation, MAX_REVIEWS, NICKNAME_GROUP_COUNT, REVIEW_THRESHOLD, WEIGHTS } from '../libs/identity/src';
+import { ROOT } from '../test/support/services';
 import { fmtInt, table } from './support/stats';
 
 /**
@@ -23,16 +24,6 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-/** The repository root, whether run from the sources or from dist/. */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root from ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 
 const say = (msg: string) => process.stdout.write(msg + '\n');
 const progress = (msg: string) => process.stderr.write(msg + '\n');
@@ -85,7 +76,7 @@ function main(): void {
   );
   say(`\ntrue pairs still apart after review, by rule: ${JSON.stringify(figures.missedPairsByRule)}`);
 
-  const dir = join(repositoryRoot(), 'bench', 'results');
+  const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `identity-${startedAt.toISOString().replace(/:/g, '-')}.json`);
   const result = {

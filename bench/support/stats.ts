@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../libs/identity/src/population';
+
 /** Small statistics and formatting helpers for the benchmark's figures. */
 
 export interface Distribution {
@@ -31,14 +33,5 @@ export function table(rows: string[][]): string {
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Deterministic PRNG (mulberry32) so every run offers the same data shape. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the identity evaluation's too) so every run offers the same data shape. */
+export const rng = mulberry32;

@@ -5,7 +5,7 @@ import {
   CloudEvent, DomesticIncidentDto, EventTypes, gradeDash, MaracReferralCreatedData, MaracReferralWithdrawnData, newEvent, Topics,
 } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
-import { addMonths, evaluateMarac, IncidentFact, ReferralFact, WINDOW_MONTHS } from './marac-criteria';
+import { addMonths, evaluateMarac, IncidentFact, MaracDecision, ReferralFact, WINDOW_MONTHS } from './marac-criteria';
 
 export const CONSOLIDATION_SOURCE = '/safer-hub/consolidation';
 const SCHEMA = 'consolidation';
@@ -93,19 +93,7 @@ export class VictimHistoryService {
       if (!decision) continue;
       known.push({ triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt });
       referralsBySubject.set(subjectId, known);
-      newReferrals.push({
-        causedBy: event,
-        data: {
-          referralId: randomUUID(),
-          subjectId,
-          criterion: decision.criterion,
-          repeat: decision.repeat,
-          incidentRefs: decision.incidentRefs,
-          triggerIncidentRef: fact.incidentRef,
-          triggeredAt: fact.occurredAt.toISOString(),
-          sourceAgency: agency,
-        },
-      });
+      newReferrals.push({ causedBy: event, data: referralData(subjectId, decision, fact, agency) });
     }
     await this.raise(newReferrals, manager);
     return toJudge;
@@ -146,6 +134,19 @@ export class VictimHistoryService {
       })),
     );
   }
+}
+
+function referralData(subjectId: string, decision: MaracDecision, fact: IncidentFact, agency: string): MaracReferralCreatedData {
+  return {
+    referralId: randomUUID(),
+    subjectId,
+    criterion: decision.criterion,
+    repeat: decision.repeat,
+    incidentRefs: decision.incidentRefs,
+    triggerIncidentRef: fact.incidentRef,
+    triggeredAt: fact.occurredAt.toISOString(),
+    sourceAgency: agency,
+  };
 }
 
 /** The MARAC facts of a DA record: the hub's DASH grade where a DASH was completed, else ticks 0, standard. */
@@ -207,19 +208,7 @@ export async function rejudgeSubject(
     else if (existing) known.push({ triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt });
     else if (decision) {
       known.push({ triggerIncidentRef: fact.incidentRef, triggeredAt: fact.occurredAt });
-      raise.push({
-        causedBy,
-        data: {
-          referralId: randomUUID(),
-          subjectId,
-          criterion: decision.criterion,
-          repeat: decision.repeat,
-          incidentRefs: decision.incidentRefs,
-          triggerIncidentRef: fact.incidentRef,
-          triggeredAt: fact.occurredAt.toISOString(),
-          sourceAgency: i.agency,
-        },
-      });
+      raise.push({ causedBy, data: referralData(subjectId, decision, fact, i.agency) });
     }
     earlier.push(fact);
   }
