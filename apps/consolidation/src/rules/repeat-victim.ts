@@ -41,6 +41,11 @@ export function evaluateRepeatVictim(
   earlierTasks: readonly JointVisitTaskFact[],
 ): JointVisitDecision | null {
   const at = incident.occurredAt;
+  // Checked first: it is cheap, and a victim with many incidents usually has had a visit.
+  const visitThisYear = earlierTasks.some(
+    (t) => withinMonths(at, t.raisedAt, REPEAT_VICTIM_WINDOW_MONTHS) || withinMonths(t.raisedAt, at, REPEAT_VICTIM_WINDOW_MONTHS),
+  );
+  if (visitThisYear) return null;
   // The latest incident at or before this one (one that arrived first but occurred later is
   // not "before" it); if that one is not within 12 months, no earlier one is.
   let previous: DaIncidentFact | undefined;
@@ -50,9 +55,5 @@ export function evaluateRepeatVictim(
     previous = e;
   }
   if (!previous || !withinMonths(at, previous.occurredAt, REPEAT_VICTIM_WINDOW_MONTHS)) return null;
-  const visitThisYear = earlierTasks.some(
-    (t) => withinMonths(at, t.raisedAt, REPEAT_VICTIM_WINDOW_MONTHS) || withinMonths(t.raisedAt, at, REPEAT_VICTIM_WINDOW_MONTHS),
-  );
-  if (visitThisYear) return null;
   return { incidentRefs: [previous.ref, incident.ref] };
 }
