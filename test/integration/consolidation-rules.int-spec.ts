@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EventTypes, newEvent, PersonDto, recordKind, Topics } from '../../libs/contracts/src';
 import { InProcessTransport } from '../../libs/messaging/src';
 import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
@@ -100,5 +101,31 @@ describe('consolidation rules across agencies on PostgreSQL', () => {
     // a redelivered referral under a new event id tells nobody twice
     await publish('fire', 'fire-setter-referral', { referralRef: 'FEI-7', referredAt: daysAgo(3), person: { ...child, personRef: 'CFB-P-7' }, referrer: 'school' });
     expect(await workItems('fire-setter-yjs')).toHaveLength(1);
+  });
+
+  it('raises the joint visit a confirmed link reveals, and withdraws it when the link is undone', async () => {
+    const decide = async (data: Record<string, unknown>) => {
+      const event = newEvent({ type: EventTypes.IdentityDecisionRecorded, source: '/safer-hub/hub-api', partitionKey: `${data.agency}:${data.personRef}`, data: { decisionId: randomUUID(), decidedBy: 'marac-coordinator', decidedAt: new Date().toISOString(), reason: 'test', ...data } });
+      await transport.publisher().publish([{ topic: Topics.IdentityDecisions, key: event.partitionkey, value: JSON.stringify(event) }]);
+      await transport.drained();
+    };
+    const perpetrator = person('CP-P-Q', 'Quinn', 'Dale', '1985-08-08', 'TS24 5EE');
+    await publish('police', 'domestic-incident', da('J-DA-1', 90, person('CP-P-J', 'Katie', 'Dale', '1992-02-02', 'TS24 5EE'), perpetrator));
+    // the landlord knows her as Kate at a new address: a possible match, so no visit yet
+    await publish('housing', 'da-disclosure', { disclosureRef: 'J-TG-1', disclosedAt: daysAgo(30), victim: person('TG-P-J', 'Kate', 'Dale', '1992-02-02', 'TS26 7FF') });
+    const visitsOf = async () => (await workItems('joint-visit')).filter((w) => w.refs.includes('J-DA-1'));
+    expect(await visitsOf()).toEqual([]);
+    const [review] = await query<{ id: string }>(db.url, `SELECT id FROM consolidation.identity_reviews WHERE person_ref = 'TG-P-J' AND candidate_ref = 'CP-P-J'`);
+    expect(review).toBeDefined();
+
+    await decide({ decision: 'confirm', reviewId: review.id, agency: 'housing', personRef: 'TG-P-J' });
+    const merged = await subjectOf('police', 'CP-P-J');
+    expect(await subjectOf('housing', 'TG-P-J')).toBe(merged);
+    expect(await visitsOf()).toEqual([{ owner_teams: ['police', 'harbour'], refs: ['J-DA-1', 'J-TG-1'], detail: null, subject_id: merged }]);
+
+    await decide({ decision: 'unlink', agency: 'housing', personRef: 'TG-P-J' });
+    const [item] = await query<{ status: string; reason: string }>(db.url, `SELECT status, data->>'withdrawnReason' AS reason FROM consolidation.work_items WHERE rule = 'joint-visit' AND 'J-DA-1' = ANY(refs)`);
+    expect(item).toEqual({ status: 'withdrawn', reason: expect.stringContaining('unlinked by marac-coordinator') });
+    expect(transport.read(Topics.WorkItems).map((m) => JSON.parse(m.value!)).filter((e) => e.type === EventTypes.WorkItemWithdrawn)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { ClassConstructor } from 'class-transformer';
 import { IdentityDecisionData, MaracReferralWithdrawnData } from './identity/identity-decision.dto';
 import { MaracReferralCreatedData } from './marac/marac-referral.dto';
-import { CommunityTriggerMetData, FireSetterYjsNoticeData, JointVisitTaskData, SerialPerpetratorData } from './rules/derived-events.dto';
+import { CommunityTriggerMetData, FireSetterYjsNoticeData, JointVisitTaskData, SerialPerpetratorData, WorkItemWithdrawnData } from './rules/derived-events.dto';
 import { domesticIncidentKind, PoliceTopics } from './police/police.records';
 import { AGENCY_TOPICS, RECORD_KINDS } from './record-kinds';
 
@@ -35,6 +35,7 @@ export const EventTypes = {
   SerialPerpetratorIdentified: 'uk.shp.consolidation.serial-perpetrator.identified.v1',
   FireSetterYjsNotice: 'uk.shp.consolidation.fire-setter-yjs-notice.raised.v1',
   MaracReferralWithdrawn: 'uk.shp.consolidation.marac-referral.withdrawn.v1',
+  WorkItemWithdrawn: 'uk.shp.consolidation.work-item.withdrawn.v1',
   IdentityDecisionRecorded: 'uk.shp.hub.identity-decision.recorded.v1',
 } as const;
 
@@ -96,6 +97,7 @@ export const TOPICS: TopicSpec[] = [
       { type: EventTypes.JointVisitTaskRaised, payload: JointVisitTaskData, summary: 'A DA victim had a second incident within 12 months: a joint police and Harbour visit.' },
       { type: EventTypes.SerialPerpetratorIdentified, payload: SerialPerpetratorData, summary: 'A perpetrator reached DA against five partners.' },
       { type: EventTypes.FireSetterYjsNotice, payload: FireSetterYjsNoticeData, summary: 'A child fire-setter is open to a YJS: that YJS is told.' },
+      { type: EventTypes.WorkItemWithdrawn, payload: WorkItemWithdrawnData, summary: 'A link changed and a work item’s grounds are no longer one person’s.' },
     ],
   },
 ];

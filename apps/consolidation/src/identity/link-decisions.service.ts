@@ -6,6 +6,7 @@ import { CloudEvent, EventTypes, IdentityDecisionData } from '../../../../libs/c
 import { HubEventContext } from '../../../../libs/messaging/src';
 import { HubLogger } from '../../../../libs/platform/src';
 import { rejudgeSubject, VictimHistoryService } from '../marac/victim-history.service';
+import { RulesService } from '../rules/rules.service';
 
 const SCHEMA = 'consolidation';
 
@@ -23,7 +24,10 @@ const SCHEMA = 'consolidation';
 export class LinkDecisionsService {
   private readonly log = new HubLogger('link-decisions');
 
-  constructor(private readonly victims: VictimHistoryService) {}
+  constructor(
+    private readonly victims: VictimHistoryService,
+    private readonly rules: RulesService,
+  ) {}
 
   async apply(events: CloudEvent<IdentityDecisionData>[], manager: EntityManager): Promise<void> {
     for (const event of events) {
@@ -57,8 +61,10 @@ export class LinkDecisionsService {
     }
     await this.record(manager, event, d.decision, review.agency, review.person_ref, survivor, other);
     if (d.decision === 'confirm') {
-      const result = await rejudgeSubject(this.victims, survivor, event, `link confirmed by ${d.decidedBy}`, manager);
-      return `merged; ${result.raised} referral(s) raised`;
+      const why = `link confirmed by ${d.decidedBy}`;
+      const referrals = await rejudgeSubject(this.victims, survivor, event, why, manager);
+      const work = await this.rules.recompute([survivor], event, why, manager);
+      return `merged; ${referrals.raised} referral(s) and ${work.raised} work item(s) raised`;
     }
     return 'rejected';
   }
@@ -101,10 +107,11 @@ export class LinkDecisionsService {
       [d.agency, d.personRef, fresh, old],
     );
     await this.record(manager, event, 'unlink', d.agency, d.personRef, fresh, old);
-    const why = `unlinked by ${d.decidedBy}: the incidents are no longer one victim's`;
+    const why = `unlinked by ${d.decidedBy}: the records are no longer one person's`;
     const a = await rejudgeSubject(this.victims, old, event, why, manager);
     const b = await rejudgeSubject(this.victims, fresh, event, why, manager);
-    return `unlinked; ${a.withdrawn + b.withdrawn} referral(s) withdrawn, ${a.raised + b.raised} raised`;
+    const work = await this.rules.recompute([old, fresh], event, why, manager);
+    return `unlinked; ${a.withdrawn + b.withdrawn} referral(s) and ${work.withdrawn} work item(s) withdrawn, ${a.raised + b.raised + work.raised} raised`;
   }
 
   private async record(manager: EntityManager, event: CloudEvent<IdentityDecisionData>, decision: string, agency: string, ref: string, subject: string, other?: string) {

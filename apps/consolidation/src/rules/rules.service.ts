@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
   addMonths, CloudEvent, COMMUNITY_TRIGGER_OWNER_TEAM, EventTypes, JOINT_VISIT_OWNER_TEAMS, newEvent, PersonDto, SERIAL_PERPETRATOR_OWNER_TEAM, Topics,
-  yjsOwnerTeam, YjsTeam,
+  WorkItemWithdrawnData, yjsOwnerTeam, YjsTeam,
 } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
 import { personKey } from '../identity/person-record';
@@ -12,9 +12,10 @@ import type { ConsolidatedRecord } from '../records/records.service';
 import { AsbReportFact, evaluateCommunityTrigger, TriggerFact } from './community-trigger';
 import { fireSetterNoticeKey, fireSetterNotices, FireSetterReferralFact, YjsCaseFact } from './fire-setter';
 import { DaIncidentFact, evaluateRepeatVictim, REPEAT_VICTIM_WINDOW_MONTHS } from './repeat-victim';
-import { evaluateSerialPerpetrator } from './serial-perpetrator';
+import { evaluateSerialPerpetrator, SERIAL_PERPETRATOR_VICTIMS, SerialPerpetratorDecision } from './serial-perpetrator';
 
 const SCHEMA = 'consolidation';
+const FIRE_SETTER_KINDS = ['fire/fire-setter-referral', 'youth-justice/yjs-referral', 'youth-justice/yjs-case-closure'];
 
 interface HistoryRow {
   ref: string;
@@ -53,11 +54,59 @@ export function asbProblemKey(r: { problemRef?: string; category: string; locati
 @Injectable()
 export class RulesService {
   async apply(records: ConsolidatedRecord[], newDa: DaIncidentInput[], manager: EntityManager): Promise<void> {
-    const items = [
-      ...(await this.daRules(records, newDa, manager)),
-      ...(await this.communityTrigger(records, manager)),
-      ...(await this.fireSetters(records, manager)),
-    ];
+    const relevant = records.filter((r) => FIRE_SETTER_KINDS.includes(`${r.kind.agency}/${r.kind.kind}`));
+    const fireSubjects = [...new Set(relevant.flatMap((r) => r.involvements.map((i) => r.subjectOf.get(personKey(r.kind.agency, i.person.personRef))!)))];
+    await this.raise(
+      [
+        ...(await this.daRules(records, newDa, manager)),
+        ...(await this.communityTrigger(records, manager)),
+        ...(relevant.length ? await this.fireSetters(fireSubjects, relevant[relevant.length - 1].event, manager) : []),
+      ],
+      manager,
+    );
+  }
+
+  /**
+   * After a link changed (a merge or an unlink): open work items whose grounds are no longer
+   * one subject's (a joint visit for two incidents now of two people, a serial perpetrator
+   * now below five partners, a YJS notice about a child who is someone else) are withdrawn
+   * with an event, and the subjects' histories are run through the DA and fire-setter rules
+   * again in time order, raising what they now meet. Community Trigger items belong to a
+   * problem, not a person, and stay.
+   */
+  async recompute(subjectIds: string[], causedBy: CloudEvent, why: string, manager: EntityManager): Promise<{ raised: number; withdrawn: number }> {
+    const [ungrounded]: [{ id: string; rule: Rule; subject_id: string }[], number] = await manager.query(
+      `UPDATE ${SCHEMA}.work_items w SET status = 'withdrawn', data = w.data || jsonb_build_object('withdrawnReason', $2::text)
+        WHERE w.subject_id = ANY($1::uuid[]) AND w.status = 'open' AND (
+          (w.rule = 'joint-visit' AND (SELECT count(*) FROM ${SCHEMA}.da_incidents d JOIN ${SCHEMA}.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref
+                                        WHERE d.incident_ref = ANY(w.refs) AND p.subject_id = w.subject_id) < cardinality(w.refs))
+          OR (w.rule = 'serial-perpetrator' AND (SELECT count(DISTINCT pv.subject_id) FROM ${SCHEMA}.da_incidents d
+                                        JOIN ${SCHEMA}.persons pp ON pp.agency = d.perpetrator_agency AND pp.person_ref = d.perpetrator_ref
+                                        JOIN ${SCHEMA}.persons pv ON pv.agency = d.agency AND pv.person_ref = d.victim_ref
+                                        WHERE pp.subject_id = w.subject_id) < ${SERIAL_PERPETRATOR_VICTIMS})
+          OR (w.rule = 'fire-setter-yjs' AND (SELECT count(DISTINCT c.record_ref) FROM ${SCHEMA}.chronology c JOIN ${SCHEMA}.persons p ON p.agency = c.agency AND p.person_ref = c.person_ref
+                                        WHERE c.record_ref = ANY(w.refs) AND c.kind IN ('fire-setter-referral', 'yjs-referral') AND p.subject_id = w.subject_id) < 2))
+        RETURNING w.id, w.rule, w.subject_id`,
+      [subjectIds, why],
+    );
+    await enqueueEvents(
+      manager,
+      SCHEMA,
+      ungrounded.map((w) => ({
+        topic: Topics.WorkItems,
+        event: newEvent({
+          type: EventTypes.WorkItemWithdrawn, source: CONSOLIDATION_SOURCE, subject: w.id, partitionKey: w.subject_id, causedBy,
+          data: { workItemId: w.id, rule: w.rule, subjectId: w.subject_id, reason: why } satisfies WorkItemWithdrawnData,
+        }),
+      })),
+    );
+    const items = [...(await this.replayDaRules(subjectIds, causedBy, manager)), ...(await this.fireSetters(subjectIds, causedBy, manager))];
+    await this.raise(items, manager);
+    return { raised: items.length, withdrawn: ungrounded.length };
+  }
+
+  /** Writes work items and their events (through the outbox). */
+  private async raise(items: WorkItem[], manager: EntityManager): Promise<void> {
     if (items.length === 0) return;
     await manager.query(
       `INSERT INTO ${SCHEMA}.work_items (id, rule, owner_teams, subject_id, problem_key, detail, refs, data, raised_at)
@@ -106,7 +155,7 @@ export class RulesService {
     const victims = [...new Set(facts.map((f) => f.fact.victimSubjectId))];
     const perpetrators = [...new Set(facts.flatMap((f) => (f.fact.perpetratorSubjectId ? [f.fact.perpetratorSubjectId] : [])))];
     const tasks: { rule: Rule; subject_id: string; raised_at: string }[] = await manager.query(
-      `SELECT rule, subject_id, raised_at FROM ${SCHEMA}.work_items WHERE rule IN ('joint-visit', 'serial-perpetrator') AND subject_id = ANY($1::uuid[])`,
+      `SELECT rule, subject_id, raised_at FROM ${SCHEMA}.work_items WHERE rule IN ('joint-visit', 'serial-perpetrator') AND subject_id = ANY($1::uuid[]) AND status <> 'withdrawn'`,
       [[...victims, ...perpetrators]],
     );
     const visits = tasks.filter((t) => t.rule === 'joint-visit').map((t) => ({ subjectId: t.subject_id, raisedAt: new Date(t.raised_at) }));
@@ -149,29 +198,65 @@ export class RulesService {
         visits.filter((v) => v.subjectId === fact.victimSubjectId),
       );
       if (visit) {
-        const id = randomUUID();
         visits.push({ subjectId: fact.victimSubjectId, raisedAt: fact.occurredAt });
-        items.push({
-          id, rule: 'joint-visit', ownerTeams: [...JOINT_VISIT_OWNER_TEAMS], subjectId: fact.victimSubjectId, refs: visit.incidentRefs, raisedAt: fact.occurredAt,
-          eventType: EventTypes.JointVisitTaskRaised, causedBy: event,
-          data: { workItemId: id, victimSubjectId: fact.victimSubjectId, incidentRefs: visit.incidentRefs, raisedAt: fact.occurredAt.toISOString(), ownerTeams: [...JOINT_VISIT_OWNER_TEAMS] },
-        });
+        items.push(jointVisit(fact, visit.incidentRefs, event));
       }
       const perpetrator = fact.perpetratorSubjectId;
       if (perpetrator) {
         const serial = evaluateSerialPerpetrator(fact, perpetratorHistory.get(perpetrator) ?? [], identified.has(perpetrator));
         if (serial) {
-          const id = randomUUID();
           identified.add(perpetrator);
-          items.push({
-            id, rule: 'serial-perpetrator', ownerTeams: [SERIAL_PERPETRATOR_OWNER_TEAM], subjectId: perpetrator, refs: serial.incidentRefs, raisedAt: fact.occurredAt,
-            eventType: EventTypes.SerialPerpetratorIdentified, causedBy: event,
-            data: { workItemId: id, perpetratorSubjectId: perpetrator, victimCount: serial.victimCount, incidentRefs: serial.incidentRefs, identifiedAt: fact.occurredAt.toISOString(), ownerTeam: SERIAL_PERPETRATOR_OWNER_TEAM },
-          });
+          items.push(serialPerpetrator(fact, perpetrator, serial, event));
         }
       }
       append(victimHistory, fact.victimSubjectId, fact);
       if (perpetrator) append(perpetratorHistory, perpetrator, fact);
+    }
+    return items;
+  }
+
+  /** The DA rules over the subjects' whole histories, in time order, as if each incident arrived now. */
+  private async replayDaRules(subjectIds: string[], causedBy: CloudEvent, manager: EntityManager): Promise<WorkItem[]> {
+    const rows: HistoryRow[] = await manager.query(
+      `WITH d AS (
+         SELECT d.* FROM ${SCHEMA}.persons pv JOIN ${SCHEMA}.da_incidents d ON d.agency = pv.agency AND d.victim_ref = pv.person_ref WHERE pv.subject_id = ANY($1::uuid[])
+         UNION
+         SELECT d.* FROM ${SCHEMA}.persons pp JOIN ${SCHEMA}.da_incidents d ON d.perpetrator_agency = pp.agency AND d.perpetrator_ref = pp.person_ref WHERE pp.subject_id = ANY($1::uuid[]))
+       SELECT d.incident_ref AS ref, d.agency, d.occurred_at, pv.subject_id AS victim, pp.subject_id AS perpetrator
+         FROM d JOIN ${SCHEMA}.persons pv ON pv.agency = d.agency AND pv.person_ref = d.victim_ref
+         LEFT JOIN ${SCHEMA}.persons pp ON pp.agency = d.perpetrator_agency AND pp.person_ref = d.perpetrator_ref
+        ORDER BY d.occurred_at, d.agency, d.incident_ref`,
+      [subjectIds],
+    );
+    const tasks: { rule: Rule; subject_id: string; raised_at: string }[] = await manager.query(
+      `SELECT rule, subject_id, raised_at FROM ${SCHEMA}.work_items WHERE rule IN ('joint-visit', 'serial-perpetrator') AND subject_id = ANY($1::uuid[]) AND status <> 'withdrawn'`,
+      [subjectIds],
+    );
+    const visits = groupBy(tasks.filter((t) => t.rule === 'joint-visit').map((t) => ({ subjectId: t.subject_id, raisedAt: new Date(t.raised_at) })), (v) => v.subjectId);
+    const identified = new Set(tasks.filter((t) => t.rule === 'serial-perpetrator').map((t) => t.subject_id));
+    const ours = new Set(subjectIds);
+    const byVictim = new Map<string, DaIncidentFact[]>();
+    const byPerpetrator = new Map<string, DaIncidentFact[]>();
+    const items: WorkItem[] = [];
+    for (const row of rows) {
+      const fact: DaIncidentFact = { ref: row.ref, agency: row.agency, occurredAt: new Date(row.occurred_at), victimSubjectId: row.victim, perpetratorSubjectId: row.perpetrator ?? undefined };
+      if (ours.has(fact.victimSubjectId)) {
+        const visit = evaluateRepeatVictim(fact, byVictim.get(fact.victimSubjectId) ?? [], visits.get(fact.victimSubjectId) ?? []);
+        if (visit) {
+          append(visits, fact.victimSubjectId, { subjectId: fact.victimSubjectId, raisedAt: fact.occurredAt });
+          items.push(jointVisit(fact, visit.incidentRefs, causedBy));
+        }
+        append(byVictim, fact.victimSubjectId, fact);
+      }
+      const perpetrator = fact.perpetratorSubjectId;
+      if (perpetrator && ours.has(perpetrator)) {
+        const serial = evaluateSerialPerpetrator(fact, byPerpetrator.get(perpetrator) ?? [], identified.has(perpetrator));
+        if (serial) {
+          identified.add(perpetrator);
+          items.push(serialPerpetrator(fact, perpetrator, serial, causedBy));
+        }
+        append(byPerpetrator, perpetrator, fact);
+      }
     }
     return items;
   }
@@ -219,7 +304,7 @@ export class RulesService {
       [problems],
     );
     const triggerRows: { problem_key: string; detail: string; raised_at: string }[] = await manager.query(
-      `SELECT problem_key, detail, raised_at FROM ${SCHEMA}.work_items WHERE rule = 'community-trigger' AND problem_key = ANY($1::text[])`,
+      `SELECT problem_key, detail, raised_at FROM ${SCHEMA}.work_items WHERE rule = 'community-trigger' AND problem_key = ANY($1::text[]) AND status <> 'withdrawn'`,
       [problems],
     );
     const triggers: TriggerFact[] = triggerRows.map((t) => ({ problemKey: t.problem_key, clause: t.detail as TriggerFact['clause'], metAt: new Date(t.raised_at) }));
@@ -257,10 +342,7 @@ export class RulesService {
   }
 
   /** A child fire-setter open to (or taken on within 12 months by) a YJS: that YJS is told. */
-  private async fireSetters(records: ConsolidatedRecord[], manager: EntityManager): Promise<WorkItem[]> {
-    const relevant = records.filter((r) => ['fire/fire-setter-referral', 'youth-justice/yjs-referral', 'youth-justice/yjs-case-closure'].includes(`${r.kind.agency}/${r.kind.kind}`));
-    if (relevant.length === 0) return [];
-    const subjects = [...new Set(relevant.flatMap((r) => r.involvements.map((i) => r.subjectOf.get(personKey(r.kind.agency, i.person.personRef))!)))];
+  private async fireSetters(subjects: string[], causedBy: CloudEvent, manager: EntityManager): Promise<WorkItem[]> {
     const rows: { subject_id: string; kind: string; record_ref: string; occurred_at: string; facts: Record<string, any>; dob: string | null }[] = await manager.query(
       `SELECT p.subject_id, c.kind, c.record_ref, c.occurred_at, c.facts, p.person->>'dateOfBirth' AS dob
          FROM ${SCHEMA}.chronology c JOIN ${SCHEMA}.persons p ON p.agency = c.agency AND p.person_ref = c.person_ref
@@ -274,9 +356,11 @@ export class RulesService {
     const cases: YjsCaseFact[] = rows
       .filter((r) => r.kind === 'yjs-referral')
       .map((r) => ({ ref: r.record_ref, subjectId: r.subject_id, team: r.facts.team as YjsTeam, openedAt: new Date(r.facts.caseOpenedAt ?? r.occurred_at), closedAt: closures.get(r.record_ref) }));
-    const sent: { detail: string }[] = await manager.query(`SELECT detail FROM ${SCHEMA}.work_items WHERE rule = 'fire-setter-yjs' AND subject_id = ANY($1::uuid[])`, [subjects]);
+    const sent: { detail: string }[] = await manager.query(
+      `SELECT detail FROM ${SCHEMA}.work_items WHERE rule = 'fire-setter-yjs' AND subject_id = ANY($1::uuid[]) AND status <> 'withdrawn'`,
+      [subjects],
+    );
     const notices = fireSetterNotices(referrals, cases, new Set(sent.map((s) => s.detail)));
-    const causedBy = relevant[relevant.length - 1].event;
     return notices.map((n) => {
       const id = randomUUID();
       const referral = referrals.find((r) => r.ref === n.referralRef)!;
@@ -300,4 +384,22 @@ function append<T>(map: Map<string, T[]>, key: string, item: T): void {
   const list = map.get(key);
   if (list) list.push(item);
   else map.set(key, [item]);
+}
+
+function jointVisit(fact: DaIncidentFact, incidentRefs: string[], causedBy: CloudEvent): WorkItem {
+  const id = randomUUID();
+  const ownerTeams = [...JOINT_VISIT_OWNER_TEAMS];
+  return {
+    id, rule: 'joint-visit', ownerTeams, subjectId: fact.victimSubjectId, refs: incidentRefs, raisedAt: fact.occurredAt, eventType: EventTypes.JointVisitTaskRaised, causedBy,
+    data: { workItemId: id, victimSubjectId: fact.victimSubjectId, incidentRefs, raisedAt: fact.occurredAt.toISOString(), ownerTeams },
+  };
+}
+
+function serialPerpetrator(fact: DaIncidentFact, perpetrator: string, serial: SerialPerpetratorDecision, causedBy: CloudEvent): WorkItem {
+  const id = randomUUID();
+  return {
+    id, rule: 'serial-perpetrator', ownerTeams: [SERIAL_PERPETRATOR_OWNER_TEAM], subjectId: perpetrator, refs: serial.incidentRefs, raisedAt: fact.occurredAt,
+    eventType: EventTypes.SerialPerpetratorIdentified, causedBy,
+    data: { workItemId: id, perpetratorSubjectId: perpetrator, victimCount: serial.victimCount, incidentRefs: serial.incidentRefs, identifiedAt: fact.occurredAt.toISOString(), ownerTeam: SERIAL_PERPETRATOR_OWNER_TEAM },
+  };
 }

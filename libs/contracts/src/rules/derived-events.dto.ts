@@ -172,3 +172,24 @@ export class FireSetterYjsNoticeData {
   @IsOwnerOfTeam()
   ownerTeam: YjsOwnerTeam;
 }
+
+export const WORK_ITEM_RULES = ['community-trigger', 'joint-visit', 'serial-perpetrator', 'fire-setter-yjs'] as const;
+
+/** Data of `uk.shp.consolidation.work-item.withdrawn.v1`: a link changed and the item's grounds are gone. */
+export class WorkItemWithdrawnData {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  workItemId: string;
+
+  @ApiProperty({ enum: WORK_ITEM_RULES })
+  @IsIn(WORK_ITEM_RULES)
+  rule: (typeof WORK_ITEM_RULES)[number];
+
+  @ApiProperty({ format: 'uuid', description: 'the hub subject the item was raised for' })
+  @IsUUID()
+  subjectId: string;
+
+  @ApiProperty({ example: 'unlinked by marac-coordinator: the records are no longer one person’s' })
+  @IsString() @IsNotEmpty()
+  reason: string;
+}
