@@ -9,14 +9,19 @@ import { startYouthJustice } from '../../apps/youth-justice/src/youth-justice.bo
 import { createTestDatabase, query } from '../support/postgres';
 import { freePort, postJson } from '../support/fixtures';
 import { waitFor } from '../support/services';
-import { AGENCY_CASES, person } from '../support/agency-records';
+import { AGENCY_CASES, person, POLICE_CASES } from '../support/agency-records';
+import { startPolice } from '../../apps/police/src/police.bootstrap';
 
-describe('fire, housing, treatment and youth justice edges on PostgreSQL', () => {
+const CASES = [...POLICE_CASES, ...AGENCY_CASES];
+/** A kind's path with its `:param`s filled from the record. */
+const pathOf = (path: string, record: Record<string, unknown>) => path.replace(/:(\w+)/g, (_, param: string) => String(record[param]));
+
+describe('agency edges (police records table, fire, housing, treatment, youth justice) on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   const apps: INestApplication[] = [];
   const base = {} as Record<Agency, string>;
   const transport = new InProcessTransport();
-  const starts = { fire: startFire, housing: startHousing, treatment: startTreatment, 'youth-justice': startYouthJustice } as const;
+  const starts = { police: startPolice, fire: startFire, housing: startHousing, treatment: startTreatment, 'youth-justice': startYouthJustice } as const;
 
   const count = async (agency: Agency, table: 'records' | 'outbox', where = 'true', params: unknown[] = []) =>
     Number((await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM "${edgeSchema(agency)}".${table} WHERE ${where}`, params))[0].n);
@@ -38,30 +43,30 @@ describe('fire, housing, treatment and youth justice edges on PostgreSQL', () =>
     await db?.drop();
   });
 
-  it('every kind of the four agencies has a case here', () => {
-    const covered = [...AGENCY_CASES.map((c) => `${c.agency}/${c.kind}`), 'treatment/episode-exit'].sort();
-    expect(covered).toEqual((['fire', 'housing', 'treatment', 'youth-justice'] as const).flatMap((a) => kindsOf(a).map((k) => `${a}/${k.kind}`)).sort());
+  it('every kind has a case here (DA incidents: police-edge.int-spec)', () => {
+    const covered = [...CASES.map((c) => `${c.agency}/${c.kind}`), 'treatment/episode-exit', 'police/domestic-incident'].sort();
+    expect(covered).toEqual((['police', 'fire', 'housing', 'treatment', 'youth-justice'] as const).flatMap((a) => kindsOf(a).map((k) => `${a}/${k.kind}`)).sort());
   });
 
-  describe.each(AGENCY_CASES.map((c) => [`${c.agency}/${c.kind}`, c] as const))('%s', (_name, c) => {
+  describe.each(CASES.map((c) => [`${c.agency}/${c.kind}`, c] as const))('%s', (_name, c) => {
     const kind = recordKind(c.agency, c.kind);
     const ref = String(c.valid[kind.refField]);
 
     it('records a valid one (201) and publishes its event on the topic under the key', async () => {
-      const res = await postJson(`${base[c.agency]}/${kind.path}`, c.valid);
+      const res = await postJson(`${base[c.agency]}/${pathOf(kind.path, c.valid)}`, c.valid);
       expect(res).toEqual({ status: 201, body: { [kind.refField]: ref, eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
       const message = await published(kind.topic, res.body.eventId);
       expect(message.key).toBe(c.key);
       expect(JSON.parse(message.value!)).toMatchObject({ type: kind.eventType, source: `/safer-hub/${c.agency}`, subject: ref, partitionkey: c.key });
 
-      const retry = await postJson(`${base[c.agency]}/${kind.path}`, c.valid);
+      const retry = await postJson(`${base[c.agency]}/${pathOf(kind.path, c.valid)}`, c.valid);
       expect(retry).toEqual({ status: 200, body: { [kind.refField]: ref, eventId: res.body.eventId } });
       expect(await count(c.agency, 'records', 'kind = $1 AND ref = $2', [c.kind, ref])).toBe(1);
     });
 
     it('answers a bad one with 400 naming the bad fields, and stores nothing', async () => {
       const outboxBefore = await count(c.agency, 'outbox');
-      const res = await postJson(`${base[c.agency]}/${kind.path}`, c.bad);
+      const res = await postJson(`${base[c.agency]}/${pathOf(kind.path, c.bad)}`, c.bad);
       expect(res.status).toBe(400);
       expect(res.body.error).toEqual(expect.any(String));
       expect([...new Set(res.body.fields.map((f: { path: string }) => f.path))].sort()).toEqual(c.badPaths);

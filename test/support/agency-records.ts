@@ -137,3 +137,48 @@ export const AGENCY_CASES: Case[] = [
     badPaths: ['outcome'],
   },
 ];
+
+/** The police kinds on the generic records table (DA incidents have their own suite: police-edge.int-spec). */
+export const POLICE_CASES: Case[] = [
+  {
+    agency: 'police',
+    kind: 'custody-entry',
+    valid: { custodyRef: 'MB-C-1', suite: 'Middlesbrough', arrivedAt: '2026-03-02T01:10:00Z', detainee: child('CP-P-D1'), offence: 'Criminal damage', appropriateAdultRequired: true },
+    key: 'CP-P-D1',
+    bad: { custodyRef: 'MB-C-BAD', suite: '', arrivedAt: '2026-03-02', detainee: child('CP-P-D1'), offence: 'Criminal damage', appropriateAdultRequired: 'yes' },
+    badPaths: ['appropriateAdultRequired', 'arrivedAt', 'suite'],
+  },
+  {
+    agency: 'police',
+    kind: 'custody-release',
+    valid: { custodyRef: 'MB-C-1', releasedAt: '2026-03-02T09:40:00Z', outcome: 'bailed' },
+    key: 'CP-P-D1',
+    bad: { custodyRef: 'MB-C-2', releasedAt: 'later', outcome: 'escaped' },
+    badPaths: ['outcome', 'releasedAt'],
+  },
+  {
+    agency: 'police',
+    kind: 'asb-incident',
+    valid: { incidentRef: 'CP-ASB-1', occurredAt: '2026-03-03T20:00:00Z', category: 'personal', location: { postcode: 'TS25 1AB' }, hate: true, problemRef: 'HBC-PROB-2', reporter: person('CP-P-R1'), suspects: [person('CP-P-S1')] },
+    key: 'HBC-PROB-2',
+    bad: { incidentRef: 'CP-ASB-BAD', occurredAt: '2026-03-03T20:00:00Z', category: 'rowdy', location: { postcode: 'nowhere' } },
+    badPaths: ['category', 'location.postcode'],
+  },
+  {
+    agency: 'police',
+    kind: 'crime',
+    valid: { crimeRef: 'CP-CR-1', recordedAt: '2026-03-04T10:00:00Z', homeOfficeCategory: 'violence-with-injury', domesticAbuse: false, ward: 'Victoria', outwardPostcode: 'TS24', victim: person('CP-P-V1'), suspects: [person('CP-P-S1')] },
+    key: 'CP-CR-1',
+    bad: { crimeRef: 'CP-CR-BAD', recordedAt: '2026-03-04T10:00:00Z', homeOfficeCategory: 'burglary', domesticAbuse: false, ward: 'Victoria', outwardPostcode: 'TS24 7AA' },
+    badPaths: ['homeOfficeCategory', 'outwardPostcode'],
+  },
+  {
+    agency: 'police',
+    kind: 'crime-outcome',
+    valid: { outcomeRef: 'CP-OUT-1', crimeRef: 'CP-CR-1', decidedAt: '2026-03-05T10:00:00Z', outcome: 'charge', person: person('CP-P-S1') },
+    key: 'CP-CR-1',
+    bad: { outcomeRef: 'CP-OUT-BAD', crimeRef: 'CP-CR-1', decidedAt: '2026-03-05T10:00:00Z', outcome: 'acquitted' },
+    badPaths: ['outcome', 'person'],
+  },
+];
+
