@@ -56,7 +56,6 @@ export const custodyReleaseKind: RecordKind<CustodyReleaseDto, CustodyReleasedDa
   topic: PoliceTopics.Custody,
   parent: { kind: 'custody-entry', refField: 'custodyRef' },
   derive: (release, entry: CustodyEntryDto) => ({ ...release, detainee: entry.detainee }),
-  check: () => [],
   partitionKey: (d) => d.detainee.personRef,
   occurredAt: (d) => d.releasedAt,
   involvements: (d) => involved(['detainee', d.detainee]),
