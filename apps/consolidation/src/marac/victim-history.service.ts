@@ -5,6 +5,7 @@ import {
   CloudEvent, DomesticIncidentDto, EventTypes, gradeDash, MaracReferralCreatedData, MaracReferralWithdrawnData, newEvent, Topics,
 } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
+import { groupBy } from '../group-by';
 import { addMonths, evaluateMarac, IncidentFact, MaracDecision, ReferralFact, WINDOW_MONTHS } from './marac-criteria';
 
 export const CONSOLIDATION_SOURCE = '/safer-hub/consolidation';
@@ -70,14 +71,14 @@ export class VictimHistoryService {
         WHERE subject_id = ANY($1::uuid[]) AND triggered_at BETWEEN $2 AND $3 AND status <> 'withdrawn'`,
       [subjects, from.toISOString(), to.toISOString()],
     );
-    const incidentsBySubject = groupBy<IncidentFact>(history, (r) => r.subject_id, (r) => ({
+    const incidentsBySubject = groupBy<Record<string, any>, IncidentFact>(history, (r) => r.subject_id, (r) => ({
       incidentRef: r.incident_ref,
       occurredAt: new Date(r.occurred_at),
       ticks: r.ticks,
       riskLevel: r.risk_level,
       raisedByJudgement: r.raised_by_judgement,
     }));
-    const referralsBySubject = groupBy<ReferralFact>(referrals, (r) => r.subject_id, (r) => ({
+    const referralsBySubject = groupBy<Record<string, any>, ReferralFact>(referrals, (r) => r.subject_id, (r) => ({
       triggerIncidentRef: r.trigger_incident_ref,
       triggeredAt: new Date(r.triggered_at),
     }));
@@ -161,16 +162,6 @@ export function daFact(incidentRef: string, occurredAt: string, dash?: DomesticI
   };
 }
 
-function groupBy<T>(rows: Record<string, never>[], key: (r: Record<string, never>) => string, map: (r: Record<string, never>) => T): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(map(row));
-    else out.set(k, [map(row)]);
-  }
-  return out;
-}
 
 /**
  * Judges a subject's whole DA history again after a link changed (a merge or an unlink),

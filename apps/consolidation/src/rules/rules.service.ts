@@ -6,6 +6,7 @@ import {
   WorkItemWithdrawnData, yjsOwnerTeam, YjsTeam,
 } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
+import { append, groupBy } from '../group-by';
 import { personKey } from '../identity/person-record';
 import { CONSOLIDATION_SOURCE, DaIncidentInput } from '../marac/victim-history.service';
 import type { ConsolidatedRecord } from '../records/records.service';
@@ -374,17 +375,6 @@ export class RulesService {
   }
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) append(out, key(item), item);
-  return out;
-}
-
-function append<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (list) list.push(item);
-  else map.set(key, [item]);
-}
 
 function jointVisit(fact: DaIncidentFact, incidentRefs: string[], causedBy: CloudEvent): WorkItem {
   const id = randomUUID();
