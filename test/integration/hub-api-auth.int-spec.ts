@@ -1,5 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultAgreementsDir } from '../../libs/isa/src';
 import { DataSource } from 'typeorm';
 import { openServiceDatabase } from '../../libs/persistence/src';
 import { CONSOLIDATION_MIGRATIONS } from '../../apps/consolidation/src/consolidation.bootstrap';
@@ -100,4 +104,12 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f: { path: string }) => f.path)).toEqual(['status', 'limit', 'offset']);
   });
+
+  it('does not start on an agreement file it cannot read, and says which file and what is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isa-'));
+    copyFileSync(join(defaultAgreementsDir(), 'agreement.schema.json'), join(dir, 'agreement.schema.json'));
+    writeFileSync(join(dir, 'shp-isa.yaml'), readFileSync(join(defaultAgreementsDir(), 'shp-isa.yaml'), 'utf8').replace(/^status: signed$/m, 'status: agreed'));
+    await expect(startHubApi({ databaseUrl: db.url, port: await freePort(), agreementsDir: dir })).rejects.toThrow(/shp-isa\.yaml.*status/);
+  });
 });
+

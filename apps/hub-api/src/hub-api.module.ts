@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { PolicyDecisionPoint } from '../../../libs/isa/src';
 import { OutboxRelay } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
 import { AuditService } from './audit/audit.service';
@@ -15,7 +16,7 @@ import { SubjectsReader } from './subjects/subjects.reader';
 
 @Module({})
 export class HubApiModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint }): DynamicModule {
     return {
       module: HubApiModule,
       imports: [
@@ -30,6 +31,7 @@ export class HubApiModule {
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },
         { provide: OutboxRelay, useValue: deps.relay },
+        { provide: PolicyDecisionPoint, useValue: deps.policy },
         AuditService,
         MaracReferralsReader,
         SubjectsReader,

@@ -4,7 +4,7 @@ import { Request } from 'express';
 import { badRequest } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { HubUser } from './demo-users';
-import { roleMayUse } from './purposes';
+import { PolicyDecisionPoint } from '../../../../libs/isa/src';
 import { TokenService } from './tokens';
 
 export interface AccessRule {
@@ -36,6 +36,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly policy: PolicyDecisionPoint,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -66,7 +67,9 @@ export class AuthGuard implements CanActivate {
     if (!rule) return refuse('no access rule for this route');
     if (!user.roles.some((r) => rule.roles.includes(r))) return refuse(`role ${user.roles.join(',')} may not use this route`);
     if (!rule.purposes.includes(purpose)) return refuse(`purpose ${purpose} is not served by this route`);
-    if (!roleMayUse(user.roles, purpose)) return refuse(`role ${user.roles.join(',')} may not act for purpose ${purpose}`);
+    // The agreements say which roles may act for a purpose, and whether the agreement is in force.
+    const decision = this.policy.purposeAllowed(user.roles, purpose);
+    if (decision.effect === 'deny') return refuse(decision.reason);
     req.user = user;
     req.purpose = purpose;
     return true;

@@ -1,0 +1,3 @@
+export * from './agreement';
+export * from './loader';
+export * from './policy';
