@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { RECORD_KINDS } from '../../contracts/src';
+import { propertyShape } from '../../edge/src/import/rows';
 import { Agreement } from './agreement';
 import { AgreementFileError, defaultAgreementsDir, loadAgreements } from './loader';
 import { filterFields, PolicyDecisionPoint } from './policy';
@@ -117,6 +119,28 @@ describe('agreement files', () => {
     expect(Object.keys(shipped.purposes)).toEqual(expect.arrayContaining([
       'marac.risk-management', 'custody.yjs-notification', 'safeguarding.school-notification', 'community-trigger.case-review', 'analytics.depersonalised', 'audit.oversight',
     ]));
+  });
+
+  it('names only fields the source records have (the shipped agreement, every clause)', () => {
+    const [shipped] = loadAgreements(defaultAgreementsDir());
+    const missing: string[] = [];
+    for (const [purpose, p] of Object.entries(shipped.purposes)) {
+      for (const clause of p.clauses) {
+        const kind = RECORD_KINDS.find((k) => k.eventType === clause.source)!;
+        for (const path of clause.fields ?? []) {
+          let cls: Function = kind.eventDto ?? kind.dto;
+          for (const segment of path.replace(/\.\*$/, '').split('.')) {
+            const shape = propertyShape(cls, segment);
+            if (shape.is === 'unknown') {
+              missing.push(`${purpose} ${clause.id} ${path}`);
+              break;
+            }
+            if (shape.is === 'object' || shape.is === 'objects') cls = shape.cls;
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('accepts the test agreement', () => {
