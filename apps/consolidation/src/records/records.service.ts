@@ -36,15 +36,15 @@ export class RecordsService {
   ) {}
 
   async apply(events: CloudEvent<any>[], manager: EntityManager): Promise<void> {
-    const people: AgencyPerson[] = [];
-    const records = events.map((event) => {
+    const read = events.map((event) => {
       const kind = kindOfEventType(event.type)!;
-      const involvements = kind.involvements(event.data);
-      for (const { person } of involvements) people.push({ agency: kind.agency, person });
-      return { event, kind, ref: recordRef(kind, event.data), occurredAt: new Date(kind.occurredAt(event.data)), involvements, subjectOf: new Map<string, string>() };
+      return { event, kind, involvements: kind.involvements(event.data) };
     });
+    const people: AgencyPerson[] = read.flatMap(({ kind, involvements }) => involvements.map(({ person }) => ({ agency: kind.agency, person })));
     const subjectOf = await this.identity.link(manager, people, events[0]?.id);
-    for (const r of records) r.subjectOf = subjectOf;
+    const records: ConsolidatedRecord[] = read.map(({ event, kind, involvements }) => ({
+      event, kind, involvements, subjectOf, ref: recordRef(kind, event.data), occurredAt: new Date(kind.occurredAt(event.data)),
+    }));
 
     await this.writeChronology(records, manager);
 
