@@ -21,3 +21,4 @@ export * from './youth-justice/youth-justice.records';
 export * from './rules/derived-events.dto';
 export * from './identity/identity-decision.dto';
 export * from './dates';
+export * from './privacy/privacy.dto';

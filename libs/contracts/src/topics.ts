@@ -1,6 +1,7 @@
 import { ClassConstructor } from 'class-transformer';
 import { IdentityDecisionData, MaracReferralWithdrawnData } from './identity/identity-decision.dto';
 import { MaracReferralCreatedData } from './marac/marac-referral.dto';
+import { ConsentOverrideData, ConsentRecordedData, ErasureApprovedData } from './privacy/privacy.dto';
 import { CommunityTriggerMetData, FireSetterYjsNoticeData, JointVisitTaskData, SerialPerpetratorData, WorkItemWithdrawnData } from './rules/derived-events.dto';
 import { domesticIncidentKind, PoliceTopics } from './police/police.records';
 import { AGENCY_TOPICS, RECORD_KINDS } from './record-kinds';
@@ -37,6 +38,9 @@ export const EventTypes = {
   MaracReferralWithdrawn: 'uk.shp.consolidation.marac-referral.withdrawn.v1',
   WorkItemWithdrawn: 'uk.shp.consolidation.work-item.withdrawn.v1',
   IdentityDecisionRecorded: 'uk.shp.hub.identity-decision.recorded.v1',
+  ConsentRecorded: 'uk.shp.hub.consent.recorded.v1',
+  ConsentOverrideRecorded: 'uk.shp.hub.consent-override.recorded.v1',
+  ErasureApproved: 'uk.shp.hub.erasure.approved.v1',
 } as const;
 
 export const Topics = {
@@ -44,6 +48,8 @@ export const Topics = {
   MaracReferrals: 'consolidation.marac-referrals.v1',
   WorkItems: 'consolidation.work-items.v1',
   IdentityDecisions: 'hub.identity-decisions.v1',
+  Consent: 'hub.consent.v1',
+  Erasures: 'hub.erasures.v1',
 } as const;
 
 const PARTITIONS = 6;
@@ -84,6 +90,27 @@ export const TOPICS: TopicSpec[] = [
     key: 'the agency person decided about (agency:personRef)',
     partitions: PARTITIONS,
     events: [{ type: EventTypes.IdentityDecisionRecorded, payload: IdentityDecisionData, summary: 'A reviewer confirmed, rejected or unlinked an identity link.' }],
+  },
+  {
+    name: Topics.Consent,
+    owner: 'hub-api',
+    consumers: [],
+    description: 'Consent per subject and purpose (given, refused, withdrawn) and overrides with reason and decision maker, as recorded in hub-api. The policy decision point reads them; partners may follow them.',
+    key: 'the hub subject id',
+    partitions: PARTITIONS,
+    events: [
+      { type: EventTypes.ConsentRecorded, payload: ConsentRecordedData, summary: 'A person gave, refused or withdrew consent to sharing for a purpose.' },
+      { type: EventTypes.ConsentOverrideRecorded, payload: ConsentOverrideData, summary: 'A decision maker shares without or against consent, for a reason the purpose allows.' },
+    ],
+  },
+  {
+    name: Topics.Erasures,
+    owner: 'hub-api',
+    consumers: ['consolidation'],
+    description: 'Approved erasure requests. Consolidation erases the agency persons named and keeps them in its erasure register, so a replay of the agency topics does not bring them back.',
+    key: 'the hub subject id',
+    partitions: PARTITIONS,
+    events: [{ type: EventTypes.ErasureApproved, payload: ErasureApprovedData, summary: 'An erasure request was approved: forget these agency persons.' }],
   },
   {
     name: Topics.WorkItems,
