@@ -4,3 +4,4 @@ export * from './bad-input';
 export * from './health';
 export * from './http-service';
 export * from './health-only-service';
+export * from './pdf';
