@@ -127,7 +127,7 @@ describe('agreement files', () => {
     for (const [purpose, p] of Object.entries(shipped.purposes)) {
       for (const clause of p.clauses) {
         const kind = RECORD_KINDS.find((k) => k.eventType === clause.source)!;
-        for (const path of clause.fields ?? []) {
+        for (const path of (clause.fields ?? []).filter((f) => f !== '*')) {
           let cls: Function = kind.eventDto ?? kind.dto;
           for (const segment of path.replace(/\.\*$/, '').split('.')) {
             const shape = propertyShape(cls, segment);

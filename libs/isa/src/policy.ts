@@ -27,6 +27,11 @@ export class PolicyDecisionPoint {
     this.agreements = agreements;
   }
 
+  /** The agreements now loaded (they change without a restart). */
+  current(): readonly Agreement[] {
+    return this.agreements;
+  }
+
   /** May any of these roles state this purpose under an agreement in force? */
   purposeAllowed(roles: readonly string[], purpose: string, at = new Date()): Decision {
     const found = this.inForce(purpose, at);
@@ -55,7 +60,7 @@ export class PolicyDecisionPoint {
   }
 
   private inForce(purpose: string, at: Date): { agreement: Agreement } | { reason: string } {
-    const covering = this.agreements.filter((a) => purpose in a.purposes);
+    const covering = this.agreements.filter((a) => Object.hasOwn(a.purposes, purpose));
     if (covering.length === 0) return { reason: `no agreement covers purpose ${purpose}` };
     const day = at.toISOString().slice(0, 10);
     const live = covering.find((a) => a.status === 'signed' && a.effectiveFrom <= day && day <= a.expiresOn);
