@@ -5,13 +5,16 @@ import { PlatformModule } from '../../../libs/platform/src';
 import { IdentityService } from './identity/identity.service';
 import { IdentityDecisionsHandler, LinkDecisionsService } from './identity/link-decisions.service';
 import { VictimHistoryService } from './marac/victim-history.service';
+import { ErasureHandler, ErasureService } from './privacy/erasure.service';
+import { RetentionPolicy } from './privacy/retention-policy';
+import { RetentionScheduler, RetentionService } from './privacy/retention.service';
 import { AgencyRecordsHandler } from './records/agency-records.handler';
 import { RecordsService } from './records/records.service';
 import { RulesService } from './rules/rules.service';
 
 @Module({})
 export class ConsolidationModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; retention: RetentionPolicy }): DynamicModule {
     return {
       module: ConsolidationModule,
       imports: [
@@ -21,8 +24,11 @@ export class ConsolidationModule {
           onShutdown: [() => deps.relay.stop()],
         }),
       ],
-      controllers: [AgencyRecordsHandler, IdentityDecisionsHandler],
-      providers: [IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService],
+      controllers: [AgencyRecordsHandler, IdentityDecisionsHandler, ErasureHandler],
+      providers: [
+        IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService, ErasureService, RetentionService, RetentionScheduler,
+        { provide: RetentionPolicy, useValue: deps.retention },
+      ],
     };
   }
 }

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent, DomesticIncidentDto, Involvement, kindOfEventType, RecordKind, recordRef } from '../../../../libs/contracts/src';
+import { HubLogger } from '../../../../libs/platform/src';
 import { AgencyPerson, IdentityService } from '../identity/identity.service';
 import { personKey } from '../identity/person-record';
 import { daFact, DaIncidentInput, VictimHistoryService } from '../marac/victim-history.service';
+import { erasedAmong, scrubErased } from '../privacy/erasure-register';
+import { recordsExpiredAtIntake, RetentionPolicy } from '../privacy/retention-policy';
 import { RulesService } from '../rules/rules.service';
 
 const SCHEMA = 'consolidation';
@@ -26,24 +29,49 @@ const DA_KINDS = new Set(['police/domestic-incident', 'housing/da-disclosure']);
  * Consolidates a batch of agency records: links the people in them to hub subjects, writes
  * each person's chronology, judges DA incidents for MARAC and runs the other rules. All in
  * the batch's transaction, so a batch is applied whole or not at all.
+ *
+ * Retention and erasure hold at intake too, so that replaying the Kafka log rebuilds only
+ * what the hub may keep: a record already past its agency's retention is not stored, and a
+ * person in the erasure register is not linked, gets no chronology and is `{ "erased": true }`
+ * in the records of the others (a DA incident whose victim is erased is not judged).
  */
 @Injectable()
 export class RecordsService {
+  private readonly log = new HubLogger('records');
+
   constructor(
     private readonly identity: IdentityService,
     private readonly victims: VictimHistoryService,
     private readonly rules: RulesService,
+    private readonly retention: RetentionPolicy,
   ) {}
 
   async apply(events: CloudEvent<any>[], manager: EntityManager): Promise<void> {
-    const read = events.map((event) => {
+    const cutoffs = this.retention.cutoffs(new Date());
+    const expired: Record<string, number> = {};
+    const read: { event: CloudEvent<any>; kind: RecordKind; involvements: Involvement[]; occurredAt: Date }[] = [];
+    for (const event of events) {
       const kind = kindOfEventType(event.type)!;
-      return { event, kind, involvements: kind.involvements(event.data) };
-    });
-    const people: AgencyPerson[] = read.flatMap(({ kind, involvements }) => involvements.map(({ person }) => ({ agency: kind.agency, person })));
+      const occurredAt = new Date(kind.occurredAt(event.data));
+      const cutoff = cutoffs.get(kind.agency);
+      if (cutoff && occurredAt < cutoff) expired[kind.agency] = (expired[kind.agency] ?? 0) + 1;
+      else read.push({ event, kind, occurredAt, involvements: kind.involvements(event.data) });
+    }
+    for (const [agency, n] of Object.entries(expired)) recordsExpiredAtIntake.labels(agency).inc(n);
+    if (read.length < events.length) this.log.log('records past retention not kept', { expired });
+
+    // One look-up in the erasure register for the whole batch (holding the erasure lock shared until commit).
+    const erased = await erasedAmong(manager, read.flatMap(({ kind, involvements }) => involvements.map(({ person }) => ({ agency: kind.agency, personRef: person.personRef }))));
+    const kept = erased.size === 0 ? read : read.map((r) => ({
+      ...r,
+      event: { ...r.event, data: scrubErased(r.event.data, r.kind.agency, erased) },
+      involvements: r.involvements.filter((i) => !erased.has(personKey(r.kind.agency, i.person.personRef))),
+    }));
+
+    const people: AgencyPerson[] = kept.flatMap(({ kind, involvements }) => involvements.map(({ person }) => ({ agency: kind.agency, person })));
     const subjectOf = await this.identity.link(manager, people, events[0]?.id);
-    const records: ConsolidatedRecord[] = read.map(({ event, kind, involvements }) => ({
-      event, kind, involvements, subjectOf, ref: recordRef(kind, event.data), occurredAt: new Date(kind.occurredAt(event.data)),
+    const records: ConsolidatedRecord[] = kept.map(({ event, kind, involvements, occurredAt }) => ({
+      event, kind, involvements, subjectOf, ref: recordRef(kind, event.data), occurredAt,
     }));
 
     await this.writeChronology(records, manager);
@@ -51,7 +79,8 @@ export class RecordsService {
     const da: DaIncidentInput[] = [];
     for (const r of records) {
       if (!DA_KINDS.has(`${r.kind.agency}/${r.kind.kind}`)) continue;
-      const victim = r.involvements.find((i) => i.role === 'da-victim')!.person;
+      const victim = r.involvements.find((i) => i.role === 'da-victim')?.person;
+      if (!victim) continue; // erased
       const data = r.event.data as Partial<DomesticIncidentDto>;
       da.push({
         event: r.event,
@@ -72,7 +101,7 @@ export class RecordsService {
     );
     if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO ${SCHEMA}.chronology (agency, person_ref, role, kind, record_ref, occurred_at, event_id, event_type, facts)
+      `INSERT INTO ${SCHEMA}.chronology (agency, person_ref, role, kind, record_ref, occurred_at, event_id, event_type, record)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::text[], $9::jsonb[])
        ON CONFLICT DO NOTHING`,
       [
@@ -84,17 +113,8 @@ export class RecordsService {
         rows.map((x) => x.at.toISOString()),
         rows.map((x) => x.r.event.id),
         rows.map((x) => x.r.event.type),
-        rows.map((x) => JSON.stringify(factsOf(x.r.event.data))),
+        rows.map((x) => JSON.stringify(x.r.event.data)),
       ],
     );
   }
-}
-
-/**
- * What the chronology keeps of a record: its facts without the people in it (they are
- * linked separately, and a person's details belong to their agency record).
- */
-export function factsOf(data: Record<string, unknown>): Record<string, unknown> {
-  const isPerson = (v: unknown) => typeof v === 'object' && v !== null && 'personRef' in v;
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => !(isPerson(v) || (Array.isArray(v) && v.some(isPerson)))));
 }

@@ -273,7 +273,8 @@ export class RulesService {
       );
     }
     if (reports.length === 0) return [];
-    const rows = reports.map((r) => ({ r, problemKey: asbProblemKey(r.event.data), reporter: r.event.data.reporter as PersonDto | undefined }));
+    // The reporter from the involvements: an erased one is not among them, and the report counts without them.
+    const rows = reports.map((r) => ({ r, problemKey: asbProblemKey(r.event.data), reporter: r.involvements.find((i) => i.role === 'asb-reporter')?.person as PersonDto | undefined }));
     const inserted: { agency: string; ref: string }[] = await manager.query(
       `INSERT INTO ${SCHEMA}.asb_reports (agency, ref, reported_at, problem_key, reporter_agency, reporter_ref, hate)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::boolean[])
@@ -344,8 +345,8 @@ export class RulesService {
 
   /** A child fire-setter open to (or taken on within 12 months by) a YJS: that YJS is told. */
   private async fireSetters(subjects: string[], causedBy: CloudEvent, manager: EntityManager): Promise<WorkItem[]> {
-    const rows: { subject_id: string; kind: string; record_ref: string; occurred_at: string; facts: Record<string, any>; dob: string | null }[] = await manager.query(
-      `SELECT p.subject_id, c.kind, c.record_ref, c.occurred_at, c.facts, p.person->>'dateOfBirth' AS dob
+    const rows: { subject_id: string; kind: string; record_ref: string; occurred_at: string; record: Record<string, any>; dob: string | null }[] = await manager.query(
+      `SELECT p.subject_id, c.kind, c.record_ref, c.occurred_at, c.record, p.person->>'dateOfBirth' AS dob
          FROM ${SCHEMA}.chronology c JOIN ${SCHEMA}.persons p ON p.agency = c.agency AND p.person_ref = c.person_ref
         WHERE p.subject_id = ANY($1::uuid[]) AND c.kind IN ('fire-setter-referral', 'yjs-referral', 'yjs-case-closure')`,
       [subjects],
@@ -353,10 +354,10 @@ export class RulesService {
     const referrals: FireSetterReferralFact[] = rows
       .filter((r) => r.kind === 'fire-setter-referral')
       .map((r) => ({ ref: r.record_ref, subjectId: r.subject_id, referredAt: new Date(r.occurred_at), dateOfBirth: r.dob ?? undefined }));
-    const closures = new Map(rows.filter((r) => r.kind === 'yjs-case-closure').map((r) => [r.facts.referralRef as string, new Date(r.occurred_at)]));
+    const closures = new Map(rows.filter((r) => r.kind === 'yjs-case-closure').map((r) => [r.record.referralRef as string, new Date(r.occurred_at)]));
     const cases: YjsCaseFact[] = rows
       .filter((r) => r.kind === 'yjs-referral')
-      .map((r) => ({ ref: r.record_ref, subjectId: r.subject_id, team: r.facts.team as YjsTeam, openedAt: new Date(r.facts.caseOpenedAt ?? r.occurred_at), closedAt: closures.get(r.record_ref) }));
+      .map((r) => ({ ref: r.record_ref, subjectId: r.subject_id, team: r.record.team as YjsTeam, openedAt: new Date(r.record.caseOpenedAt ?? r.occurred_at), closedAt: closures.get(r.record_ref) }));
     const sent: { detail: string }[] = await manager.query(
       `SELECT detail FROM ${SCHEMA}.work_items WHERE rule = 'fire-setter-yjs' AND subject_id = ANY($1::uuid[]) AND status <> 'withdrawn'`,
       [subjects],
