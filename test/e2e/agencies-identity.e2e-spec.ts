@@ -108,15 +108,19 @@ describe('agencies and identity end to end on Kafka', () => {
 
     const ids = await Promise.all([subjectOf('police', 'E2E-CP-77'), subjectOf('housing', 'E2E-TG-P-9'), subjectOf('treatment', 'E2E-ST-4410')]);
     expect(new Set(ids).size).toBe(1);
+    // Identity review: each agency's record of the person, as the agreement gives a reviewer.
+    const review = await getJson(`${url('hub-api')}/api/subjects/${ids[0]}`, { ...coordinator, 'X-Purpose': 'identity.review' });
+    expect(review.status).toBe(200);
+    expect(review.body.persons.map((p: any) => `${p.agency}:${p.personRef}:${p.givenName}`).sort()).toEqual(['housing:E2E-TG-P-9:Jon', 'police:E2E-CP-77:Jon', 'treatment:E2E-ST-4410:Jonathan']);
+    expect(review.body.chronology).toHaveLength(3);
+    // MARAC: one chronology across agencies; treatment is a signpost (START holds a record), nothing more.
     const res = await getJson(`${url('hub-api')}/api/subjects/${ids[0]}`, { ...coordinator, 'X-Purpose': 'marac.risk-management' });
     expect(res.status).toBe(200);
-    expect(res.body.persons.map((p: any) => `${p.agency}:${p.personRef}:${p.givenName}`).sort()).toEqual(['housing:E2E-TG-P-9:Jon', 'police:E2E-CP-77:Jon', 'treatment:E2E-ST-4410:Jonathan']);
-    expect(res.body.chronology.map((e: any) => `${e.agency}/${e.kind}/${e.role}`)).toEqual(['police/custody-entry/detainee', 'housing/asb-report/asb-suspect', 'treatment/referral/treatment-client']);
-    // treatment is a signpost for a MARAC coordinator: the service and when, not what
-    expect(res.body.chronology[2].facts).toBeUndefined();
+    expect(res.body.chronology.map((e: any) => `${e.agency}/${e.kind}/${e.role}`)).toEqual(['police/custody-entry/detainee', 'housing/asb-report/asb-suspect']);
+    expect(res.body.signposts).toEqual([{ agency: 'treatment', clause: 'marac.treatment-referral' }]);
     expect(res.body.agencies.sort()).toEqual(['housing', 'police', 'treatment']);
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'subjects.view' AND subject_id = $1`, [ids[0]]);
-    expect(n).toBe(1);
+    const audited = await sql<{ purpose: string; agreement_version: string }>(`SELECT purpose, agreement_version FROM hub.audit_log WHERE action = 'subjects.view' AND subject_id = $1 ORDER BY id`, [ids[0]]);
+    expect(audited).toEqual([{ purpose: 'identity.review', agreement_version: '2026.1' }, { purpose: 'marac.risk-management', agreement_version: '2026.1' }]);
   });
 
   it('queues a near match for review, merges on confirmation (MARAC escalation across agencies), and unlinks again (referral withdrawn)', async () => {

@@ -78,7 +78,7 @@ describe('MARAC slice end to end on Kafka', () => {
       'CP-DA-E2E-6': ['escalation', false, ['CP-DA-E2E-4', 'CP-DA-E2E-5', 'CP-DA-E2E-6']],
       'CP-DA-E2E-7': ['repeat', true, ['CP-DA-E2E-6', 'CP-DA-E2E-7']],
     });
-    expect(list.find((r: any) => r.triggerIncidentRef === 'CP-DA-E2E-1').victim).toMatchObject({ personRef: 'E2E-HIGH', givenName: 'Test' });
+    expect(list.find((r: any) => r.triggerIncidentRef === 'CP-DA-E2E-1').victim).toMatchObject({ agency: 'police', givenName: 'Test', familyName: expect.stringContaining('-Victim') });
 
     // the derived events went out on Kafka, caused by the police events
     const events = (await readAll(kafka, physicalTopic(Topics.MaracReferrals, prefix), 4)).map((m) => JSON.parse(m.value));

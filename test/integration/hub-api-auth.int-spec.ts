@@ -10,6 +10,7 @@ import { CONSOLIDATION_MIGRATIONS } from '../../apps/consolidation/src/consolida
 import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
 import { createTestDatabase, query } from '../support/postgres';
 import { freePort, getJson, postJson } from '../support/fixtures';
+import { waitFor } from '../support/services';
 
 describe('hub-api auth and audit on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -82,7 +83,7 @@ describe('hub-api auth and audit on PostgreSQL', () => {
       {
         id: expect.any(String),
         subjectId: expect.any(String),
-        victim: { agency: 'police', personRef: 'CP-P-1', givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-04', postcode: 'TS24 7AA' },
+        victim: { agency: 'police', givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-04', address: { postcode: 'TS24 7AA' } },
         criterion: 'visible-high-risk',
         repeat: false,
         incidentRefs: ['CP-DA-1'],
@@ -93,7 +94,15 @@ describe('hub-api auth and audit on PostgreSQL', () => {
       },
     ]);
     const last = (await audit()).at(-1);
-    expect(last).toEqual({ actor: 'marac-coordinator', decision: 'allowed', purpose: 'marac.risk-management', reason: null, subject_id: res.body[0].subjectId });
+    expect(last).toEqual({ actor: 'marac-coordinator', decision: 'partly-redacted', purpose: 'marac.risk-management', reason: null, subject_id: res.body[0].subjectId });
+    const [row] = await query<{ agreement_id: string; agreement_version: string; clauses: string[]; released: unknown }>(
+      db.url, `SELECT agreement_id, agreement_version, clauses, released FROM hub.audit_log ORDER BY id DESC LIMIT 1`);
+    expect(row).toEqual({
+      agreement_id: 'shp-isa',
+      agreement_version: '2026.1',
+      clauses: ['marac.da-incident'],
+      released: [{ source: 'uk.shp.police.domestic-incident.recorded.v1', clause: 'marac.da-incident', tier: 'fields', fields: expect.arrayContaining(['victim.givenName', 'dash.*']), records: 1 }],
+    });
   });
 
   it('pages the list and names bad paging parameters', async () => {
@@ -103,6 +112,73 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     const bad = await getJson(`${base}/api/marac/referrals?limit=5000&offset=-1&status=open`, headers);
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f: { path: string }) => f.path)).toEqual(['status', 'limit', 'offset']);
+  });
+
+  it('gives auditors the audit log by subject, and the hash chain holds', async () => {
+    const subjectId = (await referrals({ Authorization: `Bearer ${await token('marac-coordinator')}`, 'X-Purpose': 'marac.risk-management' })).body[0].subjectId;
+    const auditor = { Authorization: `Bearer ${await token('auditor')}`, 'X-Purpose': 'audit.oversight' };
+    const res = await getJson(`${base}/api/audit?subjectId=${subjectId}`, auditor);
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeGreaterThanOrEqual(2);
+    expect(res.body[0]).toMatchObject({ actor: 'marac-coordinator', action: 'marac.referrals.list', subjectId, agreementVersion: '2026.1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await getJson(`${base}/api/audit`, { ...auditor, Authorization: `Bearer ${await token('marac-coordinator')}` })).status).toBe(403);
+    expect((await getJson(`${base}/api/audit?subjectId=nope&limit=0`, auditor)).body.fields.map((f: { path: string }) => f.path)).toEqual(['subjectId', 'limit']);
+    const verify = await getJson(`${base}/api/audit/verify`, auditor);
+    expect(verify.body).toMatchObject({ ok: true, rows: expect.any(Number) });
+    expect(verify.body.rows).toBeGreaterThan(5);
+  });
+
+  it('is append-only, and an edit made behind its back breaks the chain at that row', async () => {
+    await expect(query(db.url, `UPDATE hub.audit_log SET actor = 'someone-else' WHERE id = 2`)).rejects.toThrow(/append-only/);
+    await expect(query(db.url, `DELETE FROM hub.audit_log WHERE id = 2`)).rejects.toThrow(/append-only/);
+    // A database superuser can still change history; the chain shows it.
+    await query(db.url, `ALTER TABLE hub.audit_log DISABLE TRIGGER audit_log_append_only`);
+    try {
+      const auditor = { Authorization: `Bearer ${await token('auditor')}`, 'X-Purpose': 'audit.oversight' };
+      const [original] = await query<Record<string, unknown>>(db.url, `SELECT * FROM hub.audit_log WHERE id = 3`);
+      await query(db.url, `UPDATE hub.audit_log SET decision = 'allowed' WHERE id = 3`);
+      expect((await getJson(`${base}/api/audit/verify`, auditor)).body).toMatchObject({ ok: false, brokenAt: { id: '3', reason: expect.stringContaining('edited') } });
+      await query(db.url, `DELETE FROM hub.audit_log WHERE id = 3`);
+      expect((await getJson(`${base}/api/audit/verify`, auditor)).body).toMatchObject({ ok: false, brokenAt: { id: '4', reason: expect.stringContaining('deleted') } });
+      // the original row put back as it was: the chain holds again
+      await query(db.url, `INSERT INTO hub.audit_log SELECT * FROM jsonb_populate_record(NULL::hub.audit_log, $1::jsonb)`, [JSON.stringify(original)]);
+      expect((await getJson(`${base}/api/audit/verify`, auditor)).body).toMatchObject({ ok: true });
+    } finally {
+      await query(db.url, `ALTER TABLE hub.audit_log ENABLE TRIGGER audit_log_append_only`);
+    }
+  });
+
+  it('takes a new agreement version without a restart, and the audit names the version used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isa-'));
+    copyFileSync(join(defaultAgreementsDir(), 'agreement.schema.json'), join(dir, 'agreement.schema.json'));
+    const original = readFileSync(join(defaultAgreementsDir(), 'shp-isa.yaml'), 'utf8');
+    writeFileSync(join(dir, 'shp-isa.yaml'), original);
+    const port = await freePort();
+    process.env.ISA_RELOAD_INTERVAL_MS = '100';
+    const second = await startHubApi({ databaseUrl: db.url, port, agreementsDir: dir });
+    delete process.env.ISA_RELOAD_INTERVAL_MS;
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const coordinator = { Authorization: `Bearer ${(await postJson(`${url}/api/auth/demo-token`, { user: 'marac-coordinator' })).body.token}`, 'X-Purpose': 'marac.risk-management' };
+      const admin = { Authorization: `Bearer ${(await postJson(`${url}/api/auth/demo-token`, { user: 'admin' })).body.token}`, 'X-Purpose': 'audit.oversight' };
+      expect((await getJson(`${url}/api/marac/referrals`, coordinator)).body[0].victim.dateOfBirth).toBe('1990-05-04');
+      // Version 2026.2 stops giving the victim's date of birth to MARAC.
+      writeFileSync(join(dir, 'shp-isa.yaml'), original.replace(/^version: '2026.1'$/m, "version: '2026.2'").replace(/(id: marac.da-incident[\s\S]*?)\n {10}- victim.dateOfBirth/, '$1'));
+      await waitFor('version 2026.2 in force', async () => (await getJson(`${url}/api/agreements`, admin)).body[0].version === '2026.2', 5000);
+      const res = await getJson(`${url}/api/marac/referrals`, coordinator);
+      expect(res.body[0].victim).toEqual({ agency: 'police', givenName: 'Jane', familyName: 'Doe', address: { postcode: 'TS24 7AA' } });
+      const [row] = await query<{ agreement_version: string }>(db.url, `SELECT agreement_version FROM hub.audit_log ORDER BY id DESC LIMIT 1`);
+      expect(row.agreement_version).toBe('2026.2');
+      // A broken file is refused and the version in force stays.
+      writeFileSync(join(dir, 'shp-isa.yaml'), original.replace(/^status: signed$/m, 'status: agreed'));
+      const refused = await postJson(`${url}/api/agreements/reload`, {}, admin);
+      expect(refused.body).toMatchObject({ changed: false, versions: ['shp-isa 2026.2'], refused: expect.stringMatching(/shp-isa\.yaml.*status/) });
+      await new Promise((r) => setTimeout(r, 300)); // the poll sees it too, and also keeps 2026.2
+      expect((await getJson(`${url}/api/agreements`, admin)).body[0].version).toBe('2026.2');
+      expect((await getJson(`${url}/api/marac/referrals`, coordinator)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
   });
 
   it('does not start on an agreement file it cannot read, and says which file and what is wrong', async () => {

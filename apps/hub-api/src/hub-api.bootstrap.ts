@@ -1,12 +1,16 @@
 import { INestApplication } from '@nestjs/common';
-import { loadAgreements, PolicyDecisionPoint } from '../../../libs/isa/src';
+import { defaultAgreementsDir, loadAgreements, PolicyDecisionPoint, watchAgreements } from '../../../libs/isa/src';
 import { OutboxRelay, Transport, transportFromEnv } from '../../../libs/messaging/src';
 import { openServiceDatabase } from '../../../libs/persistence/src';
-import { portFromEnv, startHttpService } from '../../../libs/platform/src';
+import { HubLogger, portFromEnv, startHttpService } from '../../../libs/platform/src';
 import { TokenService } from './auth/tokens';
 import { HubApiModule } from './hub-api.module';
 import { HubInit1763800000000 } from './migrations/1763800000000-hub-init';
 import { HubOutbox1763900000000 } from './migrations/1763900000000-hub-outbox';
+import { HubConsent1764000000000 } from './migrations/1764000000000-hub-consent';
+import { HubAuditChain1764100000000 } from './migrations/1764100000000-hub-audit-chain';
+import { HubSubjectRights1764200000000 } from './migrations/1764200000000-hub-subject-rights';
+import { HubNotifications1764300000000 } from './migrations/1764300000000-hub-notifications';
 
 export const HUB_SCHEMA = 'hub';
 
@@ -16,12 +20,19 @@ export const HUB_SCHEMA = 'hub';
  */
 export async function startHubApi(opts: { transport?: Transport; databaseUrl?: string; port?: number; agreementsDir?: string } = {}): Promise<INestApplication> {
   // Before anything else: an agreement file the hub cannot read stops it (file and fault named).
-  const policy = new PolicyDecisionPoint(loadAgreements(opts.agreementsDir));
-  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000] }, opts.databaseUrl);
+  const agreementsDir = opts.agreementsDir ?? process.env.ISA_DIR ?? defaultAgreementsDir();
+  const policy = new PolicyDecisionPoint(loadAgreements(agreementsDir));
+  // A new agreement version takes effect without a restart; a bad file keeps the old one in force.
+  const log = new HubLogger('agreements');
+  const watch = watchAgreements(agreementsDir, policy, {
+    reloaded: (agreements) => log.log('agreements reloaded', { versions: agreements.map((a) => `${a.id} ${a.version} (${a.status})`) }),
+    refused: (error) => log.error('agreement change refused: the versions in force stay', { error: error.message }),
+  });
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000] }, opts.databaseUrl);
   const transport = opts.transport ?? transportFromEnv('hub-api');
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
   relay.start();
-  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy }), {
+  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy, watch }), {
     service: 'hub-api',
     title: 'safer-hub API',
     description:

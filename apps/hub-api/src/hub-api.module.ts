@@ -1,40 +1,53 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { PolicyDecisionPoint } from '../../../libs/isa/src';
+import { AgreementWatch, PolicyDecisionPoint } from '../../../libs/isa/src';
 import { OutboxRelay } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
+import { AGREEMENT_WATCH, AgreementsController } from './agreements/agreements.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
+import { ConsentController } from './consent/consent.controller';
+import { ConsentStore } from './consent/consent.store';
 import { DemoTokenController } from './auth/demo-token.controller';
 import { TokenService } from './auth/tokens';
 import { MaracReferralsController } from './marac/marac-referrals.controller';
 import { MaracReferralsReader } from './marac/marac-referrals.reader';
 import { IdentityController } from './identity/identity.controller';
+import { AccessExportController } from './subject-rights/access-export.controller';
+import { Restrictions } from './subject-rights/restrictions';
+import { SubjectRightsController } from './subject-rights/subject-rights.controller';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsService } from './notifications/notifications.service';
 import { SubjectsController } from './subjects/subjects.controller';
 import { SubjectsReader } from './subjects/subjects.reader';
 
 @Module({})
 export class HubApiModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint; watch: AgreementWatch }): DynamicModule {
     return {
       module: HubApiModule,
       imports: [
         PlatformModule.register({
           dataSource: deps.dataSource,
           probes: [{ name: 'outbox-relay', check: async () => ({ breaker: deps.relay.breakerState }) }],
-          onShutdown: [() => deps.relay.stop()],
+          onShutdown: [() => deps.relay.stop(), async () => deps.watch.stop()],
         }),
       ],
-      controllers: [DemoTokenController, MaracReferralsController, SubjectsController, IdentityController],
+      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },
         { provide: OutboxRelay, useValue: deps.relay },
         { provide: PolicyDecisionPoint, useValue: deps.policy },
+        { provide: AGREEMENT_WATCH, useValue: deps.watch },
         AuditService,
         MaracReferralsReader,
         SubjectsReader,
+        Restrictions,
+        NotificationsService,
+        ConsentStore,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

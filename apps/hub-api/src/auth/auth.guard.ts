@@ -9,6 +9,7 @@ import { TokenService } from './tokens';
 
 export interface AccessRule {
   roles: string[];
+  /** the purposes the route serves; `*`: any purpose the agreement lets the role use (routes about no one) */
   purposes: string[];
 }
 
@@ -66,7 +67,7 @@ export class AuthGuard implements CanActivate {
     };
     if (!rule) return refuse('no access rule for this route');
     if (!user.roles.some((r) => rule.roles.includes(r))) return refuse(`role ${user.roles.join(',')} may not use this route`);
-    if (!rule.purposes.includes(purpose)) return refuse(`purpose ${purpose} is not served by this route`);
+    if (!rule.purposes.includes(purpose) && !rule.purposes.includes('*')) return refuse(`purpose ${purpose} is not served by this route`);
     // The agreements say which roles may act for a purpose, and whether the agreement is in force.
     const decision = this.policy.purposeAllowed(user.roles, purpose);
     if (decision.effect === 'deny') return refuse(decision.reason);

@@ -1,6 +1,9 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { badRequest } from '../../../../libs/platform/src';
+import { Restrictions } from '../subject-rights/restrictions';
+import { DA_SOURCES } from '../subjects/subjects.reader';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralView, MaracReferralsReader, REFERRAL_STATUSES } from './marac-referrals.reader';
@@ -15,6 +18,8 @@ export class MaracReferralsController {
   constructor(
     private readonly referrals: MaracReferralsReader,
     private readonly audit: AuditService,
+    private readonly policy: PolicyDecisionPoint,
+    private readonly restrictions: Restrictions,
   ) {}
 
   @Get()
@@ -41,14 +46,19 @@ export class MaracReferralsController {
       ...(Number.isInteger(page.offset) && page.offset >= 0 ? [] : [{ path: 'offset', reason: 'a whole number from 0' }]),
     ];
     if (faults.length > 0) throw badRequest('bad query', faults);
-    const rows = await this.referrals.list({ status, subjectId, ...page });
-    await this.audit.record({
-      user: req.user,
-      purpose: req.purpose,
-      action: 'marac.referrals.list',
-      decision: 'allowed',
-      subjectIds: [...new Set(rows.map((r) => r.subjectId))],
-    });
+    const listed = await this.referrals.list({ status, subjectId, ...page }, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose }));
+    // A restricted subject is kept but shown to no one (UK GDPR Art 18).
+    const restricted = await this.restrictions.restricted([...new Set(listed.map((r) => r.subjectId))]);
+    const rows = listed.filter((r) => !restricted.has(r.subjectId));
+    // One audit row per subject listed, each naming what of its victim was released.
+    const subjects = [...new Set(rows.map((r) => r.subjectId))];
+    await this.audit.record(
+      subjects.map((id) => {
+        const release = new Release(this.policy, { roles: req.user.roles, purpose: req.purpose });
+        for (const r of rows.filter((x) => x.subjectId === id)) release.of(DA_SOURCES[r.victim.agency], { victim: r.victim });
+        return { user: req.user, purpose: req.purpose, action: 'marac.referrals.list', decision: 'partly-redacted' as const, subjectIds: [id], agreement: release.agreement, released: release.released() };
+      }),
+    );
     return rows;
   }
 }

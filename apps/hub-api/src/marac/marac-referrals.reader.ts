@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MaracCriterion, PersonDto } from '../../../../libs/contracts/src';
+import { Release } from '../../../../libs/isa/src';
+import { DA_SOURCES } from '../subjects/subjects.reader';
 
 export const REFERRAL_STATUSES = ['new', 'accepted', 'rejected', 'merged', 'withdrawn'] as const;
 
 export interface MaracReferralView {
   id: string;
   subjectId: string;
-  victim: Pick<PersonDto, 'personRef' | 'givenName' | 'familyName' | 'dateOfBirth'> & { agency: string; postcode?: string };
+  /** the victim as the triggering agency knows them, cut to what the agreement gives the reader of that agency's DA records */
+  victim: Partial<PersonDto> & { agency: string };
   criterion: MaracCriterion;
   repeat: boolean;
   incidentRefs: string[];
@@ -18,16 +21,17 @@ export interface MaracReferralView {
 }
 
 /**
- * Reads the referral read model that consolidation writes (hub-api never writes it).
- * The victim, as the agency whose incident triggered it knows them, is cut down to what a
- * MARAC coordinator needs to screen: name, date of birth, postcode and the agency's ref;
- * no identifiers, no full address.
+ * Reads the referral read model that consolidation writes (hub-api never writes it). The
+ * victim, as the agency whose incident triggered it knows them, goes through the policy
+ * decision point as part of that agency's DA record: the reader gets the `victim.*` fields
+ * its clause names (for MARAC: name, date of birth, postcode; no identifiers, no address).
+ * A referral whose DA record is not shared with the reader is left out.
  */
 @Injectable()
 export class MaracReferralsReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: { status?: string; subjectId?: string; limit: number; offset: number }): Promise<MaracReferralView[]> {
+  async list(filter: { status?: string; subjectId?: string; limit: number; offset: number }, release: Release): Promise<MaracReferralView[]> {
     const rows = await this.dataSource.query(
       `SELECT r.id, r.subject_id, r.criterion, r.repeat, r.incident_refs, r.trigger_incident_ref, r.triggered_at, r.created_at, r.status,
               p.agency, p.person
@@ -39,19 +43,13 @@ export class MaracReferralsReader {
         LIMIT $3 OFFSET $4`,
       [filter.status ?? null, filter.subjectId ?? null, filter.limit, filter.offset],
     );
-    return rows.map((r: Record<string, never>) => {
-      const person = r.person as PersonDto;
-      return {
+    return rows.flatMap((r: Record<string, never>) => {
+      const out = release.of(DA_SOURCES[r.agency], { victim: r.person as PersonDto });
+      if (out.tier !== 'fields') return [];
+      return [{
         id: r.id,
         subjectId: r.subject_id,
-        victim: {
-          agency: r.agency,
-          personRef: person.personRef,
-          givenName: person.givenName,
-          familyName: person.familyName,
-          dateOfBirth: person.dateOfBirth,
-          postcode: person.address?.postcode,
-        },
+        victim: { agency: r.agency, ...(out.data.victim as Partial<PersonDto>) },
         criterion: r.criterion,
         repeat: r.repeat,
         incidentRefs: r.incident_refs,
@@ -59,7 +57,7 @@ export class MaracReferralsReader {
         triggeredAt: new Date(r.triggered_at).toISOString(),
         createdAt: new Date(r.created_at).toISOString(),
         status: r.status,
-      };
+      }];
     });
   }
 }

@@ -1,11 +1,19 @@
-import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { consentPermits, HUB_ROLES, PolicyDecisionPoint, purposeOf } from '../../../../libs/isa/src';
 import { badRequest } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
+import { ConsentStore } from '../consent/consent.store';
+import { Restrictions, UNRESTRICTED_PURPOSES } from '../subject-rights/restrictions';
 import { SubjectsReader, SubjectView } from './subjects.reader';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Purposes that are about a person. Analytics never is: analysts get depersonalised feeds, not a person's view. */
+export const PERSON_PURPOSES = [
+  'marac.risk-management', 'custody.yjs-notification', 'safeguarding.school-notification', 'community-trigger.case-review', 'identity.review', 'audit.oversight', 'subject-rights.requests',
+];
 
 @ApiTags('subjects')
 @ApiBearerAuth()
@@ -14,20 +22,50 @@ export class SubjectsController {
   constructor(
     private readonly subjects: SubjectsReader,
     private readonly audit: AuditService,
+    private readonly policy: PolicyDecisionPoint,
+    private readonly consent: ConsentStore,
+    private readonly restrictions: Restrictions,
   ) {}
 
-  /** The multi-agency risk view of one person: linked agency records, chronology, flags, counts. */
+  /**
+   * The multi-agency view of one person for the stated purpose, as the information-sharing
+   * agreement lets this reader see it: each record cut to the agreed fields, signposts for
+   * records the reader may only know exist, the rest left out. Audited with the agreement
+   * version, clauses and fields released.
+   */
   @Get(':subjectId')
-  @Access({ roles: ['marac-coordinator', 'marac-member', 'custody-navigator', 'yjs-officer'], purposes: ['marac.risk-management', 'custody.yjs-notification'] })
+  @Access({ roles: HUB_ROLES, purposes: PERSON_PURPOSES })
   @ApiOkResponse({ description: 'the subject as the reader may see it; a merged subject answers with the one it was merged into (`subjectId` says which)' })
   @ApiNotFoundResponse({ description: 'no such subject' })
-  @ApiForbiddenResponse({ description: 'role or purpose not allowed (audited)' })
+  @ApiForbiddenResponse({ description: 'role or purpose not allowed, or nothing about this subject is shared with this reader for this purpose (audited)' })
   async view(@Req() req: AuthedRequest, @Param('subjectId') subjectId: string): Promise<SubjectView> {
     if (!UUID.test(subjectId)) throw badRequest('bad subject id', [{ path: 'subjectId', reason: 'must be a UUID' }]);
     const current = await this.subjects.currentId(subjectId);
     if (!current) throw new NotFoundException(`no subject ${subjectId}`);
-    const view = await this.subjects.view(current, req.user);
-    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'subjects.view', decision: 'allowed', subjectIds: [current] });
+    const refused = await this.refusal(current, req.purpose);
+    if (refused) {
+      await this.audit.record({ user: req.user, purpose: req.purpose, action: 'subjects.view', subjectIds: [current], decision: 'denied', reason: refused });
+      throw new ForbiddenException(refused);
+    }
+    const { view, release } = await this.subjects.view(current, { roles: req.user.roles, purpose: req.purpose });
+    const base = { user: req.user, purpose: req.purpose, action: 'subjects.view', subjectIds: [current], agreement: release.agreement, released: release.released() };
+    if (release.released().length === 0) {
+      const reason = `nothing held about this subject is shared with ${req.user.roles.join(',')} for ${req.purpose}`;
+      await this.audit.record({ ...base, decision: 'denied', reason });
+      throw new ForbiddenException(reason);
+    }
+    await this.audit.record({ ...base, decision: release.redacted ? 'partly-redacted' : 'allowed' });
     return view;
+  }
+
+  /** Before any record: a restriction in force, or consent the purpose relies on and does not have, stops the read. */
+  private async refusal(subjectId: string, purpose: string): Promise<string | undefined> {
+    if (!UNRESTRICTED_PURPOSES.has(purpose) && (await this.restrictions.restricted([subjectId])).has(subjectId)) {
+      return 'processing of this subject is restricted (UK GDPR Art 18) until the restriction is lifted';
+    }
+    const definition = purposeOf(this.policy.current(), purpose);
+    if (!definition) return undefined; // the guard has already refused purposes no agreement covers
+    const decision = consentPermits(definition, await this.consent.status(subjectId, purpose));
+    return decision.permitted ? undefined : decision.reason;
   }
 }

@@ -1,55 +1,82 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addMonths, ageOn, PersonDto, RiskLevel } from '../../../../libs/contracts/src';
-import { HubUser } from '../auth/demo-users';
+import { filterFields, PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 
 export interface ChronologyEntry {
-  at: string;
   agency: string;
   kind: string;
+  /** the subject's part in the record (da-victim, detainee…) */
   role: string;
-  recordRef: string;
-  /** what the record says, without the people in it; absent where the reader sees a signpost only */
-  facts?: Record<string, unknown>;
+  /** the clause of the agreement that released it */
+  clause: string;
+  /** the record cut to the fields that clause gives this reader */
+  record: Record<string, unknown>;
 }
 
 export interface SubjectView {
   subjectId: string;
-  /** the agency records of this person, as each agency knows them */
-  persons: { agency: string; personRef: string; givenName: string; familyName: string; dateOfBirth?: string; postcode?: string; linkRule: string; linkedAt: string }[];
+  purpose: string;
+  agreement?: { id: string; version: string };
+  /** the agency records of this person, with the details any released record gives of them */
+  persons: ({ agency: string } & Partial<PersonDto>)[];
+  /** identity review only: how the hub linked each agency person to this subject (hub data, not agency data) */
+  links?: { agency: string; linkRule: string; linkedAt: string }[];
+  /** every agency holding a record about the subject that this reader may at least be told of */
   agencies: string[];
+  /** agencies whose records this reader may know exist but not see: ask them */
+  signposts: { agency: string; clause: string }[];
+  /** drawn only from what this reader was released */
   flags: {
-    daVictim: { highestRiskLast12Months: RiskLevel; lastIncidentAt: string } | null;
+    daVictim: { highestRiskLast12Months?: RiskLevel; lastIncidentAt?: string } | null;
     daPerpetrator: boolean;
-    childInCustody: { custodyRef: string; since: string } | null;
+    childInCustody: { since?: string } | null;
     fireSetter: boolean;
-    openToYjs: { team: string; since: string } | null;
+    openToYjs: { team?: string; since?: string } | null;
     engagedWithTreatment: boolean;
     maracReferred: { lastReferralAt: string; criterion: string } | null;
   };
-  /** records per `agency/kind` in rolling windows ending now */
+  /** released records per `agency/kind` in rolling windows ending now */
   counts: Record<'last3Months' | 'last12Months' | 'allTime', Record<string, number>>;
   chronology: ChronologyEntry[];
   referrals: { id: string; criterion: string; repeat: boolean; triggeredAt: string; status: string }[];
-  workItems: { id: string; rule: string; ownerTeams: string[]; refs: string[]; raisedAt: string; status: string }[];
-  pendingReviews: number;
+  workItems: { id: string; rule: string; ownerTeams: string[]; raisedAt: string; status: string }[];
+  /** identity review only */
+  pendingReviews?: number;
+}
+
+/** What a derived fact rests on: the reader sees it only if every source is released to them in fields. */
+export const DA_SOURCES: Record<string, string> = { police: 'uk.shp.police.domestic-incident.recorded.v1', housing: 'uk.shp.housing.da-disclosure.recorded.v1' };
+const WORK_ITEM_SOURCES: Record<string, string[]> = {
+  'community-trigger': ['uk.shp.police.asb-incident.recorded.v1', 'uk.shp.housing.asb-report.recorded.v1'],
+  'joint-visit': Object.values(DA_SOURCES),
+  'serial-perpetrator': Object.values(DA_SOURCES),
+  'fire-setter-yjs': ['uk.shp.fire.fire-setter-referral.recorded.v1', 'uk.shp.youth-justice.yjs-referral.recorded.v1'],
+};
+
+interface Row {
+  agency: string;
+  person_ref: string;
+  role: string;
+  kind: string;
+  record_ref: string;
+  occurred_at: string;
+  event_type: string;
+  record: Record<string, any>;
 }
 
 /**
- * Health-originated records (treatment) are signposts for anyone outside treatment:
- * the reader learns that the person is engaged with a service and when, not what
- * (Caldicott: minimum necessary; domain.md §3). The agreements issue makes this per purpose.
- */
-const SIGNPOST_AGENCIES = new Set(['treatment']);
-
-/**
- * The multi-agency risk view of one hub subject, read from consolidation's read models:
- * every agency person linked to the subject, their chronology across agencies, flags and
- * counts. A merged subject answers with the subject it was merged into.
+ * The multi-agency view of one hub subject as one reader may see it for one purpose: each
+ * record goes through the policy decision point (default deny) and is cut to the fields the
+ * agreement gives that reader; flags, counts and derived items draw only on what was
+ * released. A merged subject answers with the subject it was merged into.
  */
 @Injectable()
 export class SubjectsReader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: PolicyDecisionPoint,
+  ) {}
 
   /** The subject's current id (following merges), or undefined when unknown. */
   async currentId(subjectId: string): Promise<string | undefined> {
@@ -63,113 +90,164 @@ export class SubjectsReader {
     return row?.id;
   }
 
-  async view(subjectId: string, reader: HubUser, now = new Date()): Promise<SubjectView> {
+  async view(subjectId: string, reader: { roles: readonly string[]; purpose: string }, now = new Date()): Promise<{ view: SubjectView; release: Release }> {
+    const release = new Release(this.policy, { ...reader, at: now });
     const persons: { agency: string; person_ref: string; person: PersonDto; link_rule: string; linked_at: string }[] = await this.dataSource.query(
       `SELECT agency, person_ref, person, link_rule, linked_at FROM consolidation.persons WHERE subject_id = $1 ORDER BY linked_at, agency, person_ref`,
       [subjectId],
     );
-    const rows: { agency: string; person_ref: string; role: string; kind: string; record_ref: string; occurred_at: string; facts: Record<string, any> }[] =
-      await this.dataSource.query(
-        `SELECT c.agency, c.person_ref, c.role, c.kind, c.record_ref, c.occurred_at, c.facts
-           FROM consolidation.chronology c JOIN consolidation.persons p ON p.agency = c.agency AND p.person_ref = c.person_ref
-          WHERE p.subject_id = $1 ORDER BY c.occurred_at, c.id`,
-        [subjectId],
-      );
-    const da: { risk_level: RiskLevel; occurred_at: string }[] = await this.dataSource.query(
-      `SELECT d.risk_level, d.occurred_at FROM consolidation.da_incidents d JOIN consolidation.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref
-        WHERE p.subject_id = $1 ORDER BY d.occurred_at`,
-      [subjectId],
-    );
-    const referrals: { id: string; criterion: string; repeat: boolean; triggered_at: string; status: string }[] = await this.dataSource.query(
-      `SELECT id, criterion, repeat, triggered_at, status FROM consolidation.marac_referrals WHERE subject_id = $1 ORDER BY triggered_at`,
-      [subjectId],
-    );
-    const workItems: { id: string; rule: string; owner_teams: string[]; refs: string[]; raised_at: string; status: string }[] = await this.dataSource.query(
-      `SELECT id, rule, owner_teams, refs, raised_at, status FROM consolidation.work_items WHERE subject_id = $1 ORDER BY raised_at`,
-      [subjectId],
-    );
-    const [{ n: pending }] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM consolidation.identity_reviews r
-         JOIN consolidation.persons a ON a.agency = r.agency AND a.person_ref = r.person_ref
-         JOIN consolidation.persons b ON b.agency = r.candidate_agency AND b.person_ref = r.candidate_ref
-        WHERE r.status = 'pending' AND (a.subject_id = $1 OR b.subject_id = $1)`,
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT c.agency, c.person_ref, c.role, c.kind, c.record_ref, c.occurred_at, c.event_type, c.record
+         FROM consolidation.chronology c JOIN consolidation.persons p ON p.agency = c.agency AND p.person_ref = c.person_ref
+        WHERE p.subject_id = $1 ORDER BY c.occurred_at, c.id`,
       [subjectId],
     );
 
-    const dobOf = new Map(persons.map((p) => [`${p.agency}:${p.person_ref}`, p.person.dateOfBirth]));
-    const entries = rows.map((r) => ({ ...r, at: new Date(r.occurred_at) }));
-    const of = (kind: string) => entries.filter((e) => e.kind === kind);
-    const closedRefs = (kind: string, field: string) => new Set(of(kind).map((e) => String(e.facts[field])));
-
-    const yearAgo = addMonths(now, -12);
-    const recentDa = da.filter((d) => new Date(d.occurred_at) >= yearAgo);
-    const rank = { standard: 0, medium: 1, high: 2 } as const;
-    const released = closedRefs('custody-release', 'custodyRef');
-    const childCustody = of('custody-entry')
-      .filter((e) => !released.has(e.record_ref))
-      .find((e) => e.facts.appearsUnder18 === true || isChildAt(dobOf.get(`${e.agency}:${e.person_ref}`), e.at));
-    const closedCases = closedRefs('yjs-case-closure', 'referralRef');
-    const openCase = of('yjs-referral').filter((e) => !closedCases.has(e.record_ref)).pop();
-    const exitedEpisodes = closedRefs('episode-exit', 'episodeRef');
-    const lastReferral = referrals.filter((r) => r.status !== 'withdrawn').pop();
-
-    const counts = { last3Months: {}, last12Months: {}, allTime: {} } as SubjectView['counts'];
-    const windows: [keyof SubjectView['counts'], Date | undefined][] = [['last3Months', addMonths(now, -3)], ['last12Months', yearAgo], ['allTime', undefined]];
-    const counted = new Set<string>();
-    for (const e of entries) {
-      // one record about the person in two roles counts once
-      const key = `${e.agency}/${e.kind}/${e.record_ref}`;
-      if (counted.has(key)) continue;
-      counted.add(key);
-      for (const [window, from] of windows) {
-        if (from && e.at < from) continue;
-        counts[window][`${e.agency}/${e.kind}`] = (counts[window][`${e.agency}/${e.kind}`] ?? 0) + 1;
+    // Each record once per subject role; a record about the person in two roles is released once.
+    const entries: (ChronologyEntry & { at: Date; source: string; personRef: string; recordRef: string })[] = [];
+    const signposts = new Map<string, string>();
+    const releasedPersonFields = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const out = release.of(r.event_type, r.record);
+      if (out.tier === 'deny') continue;
+      if (out.tier === 'signpost') {
+        if (!signposts.has(r.agency)) signposts.set(r.agency, out.clause);
+        continue;
       }
+      entries.push({ agency: r.agency, kind: r.kind, role: r.role, clause: out.clause, record: out.data, at: new Date(r.occurred_at), source: r.event_type, personRef: r.person_ref, recordRef: r.record_ref });
+      // The person's own details are released as far as this record's clause names them (victim.givenName…).
+      const key = `${r.agency}:${r.person_ref}`;
+      const fields = releasedPersonFields.get(key) ?? new Set<string>();
+      for (const path of personPaths(r.record, r.person_ref)) for (const f of personFieldsOf(out.data, path)) fields.add(f);
+      releasedPersonFields.set(key, fields);
     }
+    const fieldsTier = (source: string) => release.decision(source).effect === 'fields';
+    const identityReview = reader.purpose === 'identity.review';
 
-    return {
+    const shownPersons = persons.flatMap((p) => {
+      const fields = [...(releasedPersonFields.get(`${p.agency}:${p.person_ref}`) ?? [])];
+      if (fields.length === 0) return [];
+      return [{ agency: p.agency, ...(filterFields(p.person, fields) as Partial<PersonDto>) }];
+    });
+
+    const [referrals, workItems, pending] = await Promise.all([
+      this.dataSource.query(`SELECT id, criterion, repeat, triggered_at, status, trigger_agency FROM consolidation.marac_referrals WHERE subject_id = $1 ORDER BY triggered_at`, [subjectId]),
+      this.dataSource.query(`SELECT id, rule, owner_teams, raised_at, status FROM consolidation.work_items WHERE subject_id = $1 ORDER BY raised_at`, [subjectId]),
+      identityReview
+        ? this.dataSource.query(
+            `SELECT count(*)::int AS n FROM consolidation.identity_reviews r
+               JOIN consolidation.persons a ON a.agency = r.agency AND a.person_ref = r.person_ref
+               JOIN consolidation.persons b ON b.agency = r.candidate_agency AND b.person_ref = r.candidate_ref
+              WHERE r.status = 'pending' AND (a.subject_id = $1 OR b.subject_id = $1)`,
+            [subjectId],
+          )
+        : Promise.resolve(undefined),
+    ]);
+    const shownReferrals = (referrals as Record<string, any>[]).filter((r) => fieldsTier(DA_SOURCES[r.trigger_agency]));
+    const shownWorkItems = (workItems as Record<string, any>[]).filter((w) => (WORK_ITEM_SOURCES[w.rule] ?? ['(unknown rule)']).every(fieldsTier));
+
+    const view: SubjectView = {
       subjectId,
-      persons: persons.map((p) => ({
-        agency: p.agency,
-        personRef: p.person_ref,
-        givenName: p.person.givenName,
-        familyName: p.person.familyName,
-        dateOfBirth: p.person.dateOfBirth,
-        postcode: p.person.address?.postcode,
-        linkRule: p.link_rule,
-        linkedAt: new Date(p.linked_at).toISOString(),
-      })),
-      agencies: [...new Set(persons.map((p) => p.agency))],
-      flags: {
-        daVictim: da.length
-          ? {
-              highestRiskLast12Months: recentDa.reduce<RiskLevel>((top, d) => (rank[d.risk_level] > rank[top] ? d.risk_level : top), 'standard'),
-              lastIncidentAt: new Date(da[da.length - 1].occurred_at).toISOString(),
-            }
-          : null,
-        daPerpetrator: entries.some((e) => e.role === 'da-perpetrator'),
-        childInCustody: childCustody ? { custodyRef: childCustody.record_ref, since: childCustody.at.toISOString() } : null,
-        fireSetter: entries.some((e) => e.role === 'fire-setter'),
-        openToYjs: openCase ? { team: String(openCase.facts.team), since: new Date(openCase.facts.caseOpenedAt ?? openCase.at).toISOString() } : null,
-        engagedWithTreatment: of('episode-start').some((e) => !exitedEpisodes.has(e.record_ref)),
-        maracReferred: lastReferral ? { lastReferralAt: new Date(lastReferral.triggered_at).toISOString(), criterion: lastReferral.criterion } : null,
-      },
-      counts,
-      chronology: entries.map((e) => ({
-        at: e.at.toISOString(),
-        agency: e.agency,
-        kind: e.kind,
-        role: e.role,
-        recordRef: e.record_ref,
-        ...(SIGNPOST_AGENCIES.has(e.agency) && reader.agency !== e.agency ? {} : { facts: e.facts }),
-      })),
-      referrals: referrals.map((r) => ({ id: r.id, criterion: r.criterion, repeat: r.repeat, triggeredAt: new Date(r.triggered_at).toISOString(), status: r.status })),
-      workItems: workItems.map((w) => ({ id: w.id, rule: w.rule, ownerTeams: w.owner_teams, refs: w.refs, raisedAt: new Date(w.raised_at).toISOString(), status: w.status })),
-      pendingReviews: pending,
+      purpose: reader.purpose,
+      agreement: release.agreement,
+      persons: shownPersons,
+      agencies: [...new Set([...entries.map((e) => e.agency), ...signposts.keys()])].sort(),
+      signposts: [...signposts].map(([agency, clause]) => ({ agency, clause })),
+      flags: flagsOf(entries, shownReferrals, shownPersons, now),
+      counts: countsOf(entries, now),
+      chronology: entries.map(({ agency, kind, role, clause, record }) => ({ agency, kind, role, clause, record })),
+      referrals: shownReferrals.map((r) => ({ id: r.id, criterion: r.criterion, repeat: r.repeat, triggeredAt: new Date(r.triggered_at).toISOString(), status: r.status })),
+      workItems: shownWorkItems.map((w) => ({ id: w.id, rule: w.rule, ownerTeams: w.owner_teams, raisedAt: new Date(w.raised_at).toISOString(), status: w.status })),
+      ...(identityReview ? { links: persons.map((p) => ({ agency: p.agency, linkRule: p.link_rule, linkedAt: new Date(p.linked_at).toISOString() })) } : {}),
+      ...(pending ? { pendingReviews: pending[0].n } : {}),
     };
+    return { view, release };
   }
 }
 
-function isChildAt(dateOfBirth: string | undefined, at: Date): boolean {
-  return dateOfBirth !== undefined && ageOn(dateOfBirth, at) < 18;
+/** Where a person sits in a record's data: `victim`, or `childrenPresent` for one of a list. */
+export function personPaths(data: Record<string, unknown>, personRef: string): string[] {
+  const isThem = (v: unknown) => typeof v === 'object' && v !== null && (v as { personRef?: unknown }).personRef === personRef;
+  return Object.entries(data)
+    .filter(([, v]) => isThem(v) || (Array.isArray(v) && v.some(isThem)))
+    .map(([k]) => k);
+}
+
+/** The person's own fields a cut record kept at `path` (through a list: the union over its items). */
+function personFieldsOf(cut: Record<string, unknown>, path: string): string[] {
+  const at = cut[path];
+  const items = Array.isArray(at) ? at : at ? [at] : [];
+  const out = new Set<string>();
+  const walk = (v: unknown, prefix: string) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, prefix ? `${prefix}.${k}` : k);
+    else if (prefix) out.add(prefix);
+  };
+  for (const item of items) walk(item, '');
+  return [...out];
+}
+
+type Entry = ChronologyEntry & { at: Date; source: string };
+
+function flagsOf(entries: Entry[], referrals: Record<string, any>[], persons: { dateOfBirth?: string }[], now: Date): SubjectView['flags'] {
+  const of = (kind: string) => entries.filter((e) => e.kind === kind);
+  const refsOf = (kind: string, field: string) => new Set(of(kind).map((e) => e.record[field]).filter((v) => v !== undefined).map(String));
+  const time = (v: unknown) => (typeof v === 'string' ? new Date(v) : undefined);
+
+  const da = entries.filter((e) => e.role === 'da-victim');
+  const yearAgo = addMonths(now, -12);
+  const rank = { standard: 0, medium: 1, high: 2 } as const;
+  const graded = da.map((e) => ({ at: time(e.record.occurredAt), risk: (e.record.dash as { riskLevel?: RiskLevel } | undefined)?.riskLevel }));
+  const recentRisks = graded.filter((g) => g.risk && g.at && g.at >= yearAgo).map((g) => g.risk!);
+  const lastDa = graded.map((g) => g.at).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime()).pop();
+
+  const released = refsOf('custody-release', 'custodyRef');
+  const dobs = persons.map((p) => p.dateOfBirth).filter((d): d is string => !!d);
+  const inCustody = of('custody-entry').find((e) => {
+    const ref = e.record.custodyRef;
+    if (ref !== undefined && released.has(String(ref))) return false;
+    const arrived = time(e.record.arrivedAt);
+    return e.record.appearsUnder18 === true || (arrived !== undefined && dobs.some((d) => ageOn(d, arrived) < 18));
+  });
+  const closed = refsOf('yjs-case-closure', 'referralRef');
+  const openCase = of('yjs-referral').filter((e) => !(e.record.referralRef !== undefined && closed.has(String(e.record.referralRef)))).pop();
+  const exited = refsOf('episode-exit', 'episodeRef');
+  const lastReferral = referrals.filter((r) => r.status !== 'withdrawn').pop();
+
+  return {
+    daVictim: da.length
+      ? {
+          ...(recentRisks.length ? { highestRiskLast12Months: recentRisks.reduce((top, r) => (rank[r] > rank[top] ? r : top), 'standard' as RiskLevel) } : {}),
+          ...(lastDa ? { lastIncidentAt: lastDa.toISOString() } : {}),
+        }
+      : null,
+    daPerpetrator: entries.some((e) => e.role === 'da-perpetrator'),
+    childInCustody: inCustody ? { ...(time(inCustody.record.arrivedAt) ? { since: time(inCustody.record.arrivedAt)!.toISOString() } : {}) } : null,
+    fireSetter: entries.some((e) => e.role === 'fire-setter'),
+    openToYjs: openCase
+      ? {
+          ...(openCase.record.team ? { team: String(openCase.record.team) } : {}),
+          ...(time(openCase.record.caseOpenedAt ?? openCase.record.referredAt) ? { since: time(openCase.record.caseOpenedAt ?? openCase.record.referredAt)!.toISOString() } : {}),
+        }
+      : null,
+    engagedWithTreatment: of('episode-start').some((e) => !(e.record.episodeRef !== undefined && exited.has(String(e.record.episodeRef)))),
+    maracReferred: lastReferral ? { lastReferralAt: new Date(lastReferral.triggered_at).toISOString(), criterion: lastReferral.criterion } : null,
+  };
+}
+
+function countsOf(entries: (Entry & { recordRef: string })[], now: Date): SubjectView['counts'] {
+  const counts = { last3Months: {}, last12Months: {}, allTime: {} } as SubjectView['counts'];
+  const windows: [keyof SubjectView['counts'], Date | undefined][] = [['last3Months', addMonths(now, -3)], ['last12Months', addMonths(now, -12)], ['allTime', undefined]];
+  const counted = new Set<string>();
+  for (const e of entries) {
+    // one record about the person in two roles counts once
+    const key = `${e.agency}/${e.kind}/${e.recordRef}`;
+    if (counted.has(key)) continue;
+    counted.add(key);
+    const kind = `${e.agency}/${e.kind}`;
+    for (const [window, from] of windows) {
+      if (from && e.at < from) continue;
+      counts[window][kind] = (counts[window][kind] ?? 0) + 1;
+    }
+  }
+  return counts;
 }
