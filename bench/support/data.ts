@@ -5,14 +5,15 @@ import { rng } from './stats';
 /**
  * Synthetic DA incidents for the benchmark. Victims are skewed: 20 % of the incidents
  * belong to 10 "hot" victims (Zipf 1/k among them), the rest spread over about N/4
- * victims. Incidents span three years and arrive in the order they occurred, so each
+ * victims. Incidents span 700 days (inside the agreement's two-year police retention, so
+ * none is expired at intake) and arrive in the order they occurred, so each
  * victim's history grows as it would in production. Ticks are uniform 0–20 (a third are
  * visible high risk) and 3 % carry a high professional judgement, so every criterion fires.
  */
 export const HOT_VICTIMS = 10;
 export const HOT_SHARE = 0.2;
 const DAY = 86_400_000;
-const SPAN_DAYS = 3 * 365;
+const SPAN_DAYS = 700;
 
 export function daIncident(incidentRef: string, victimRef: string, occurredAt: Date, ticks: number, judgementHigh = false): DomesticIncidentDto {
   return {
@@ -52,7 +53,7 @@ export function buildDataset(n: number, runId: string, seed = 42): Dataset {
   const perVictim = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const victim = random() < HOT_SHARE ? `BH${runId}-${pickHot()}` : `BV${runId}-${Math.floor(random() * coldVictims)}`;
-    // between 3 years and 1 hour ago
+    // between 700 days and 1 hour ago
     const at = now - 3_600_000 - Math.floor(random() * SPAN_DAYS * DAY);
     const ticks = Math.floor(random() * 21);
     drafts.push({ victim, at, ticks, pj: ticks < 14 && random() < 0.03 });
