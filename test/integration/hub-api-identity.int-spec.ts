@@ -57,7 +57,7 @@ describe('hub-api identity review on PostgreSQL', () => {
       candidate: { agency: 'police', personRef: 'CP-P-I1', givenName: 'Robert' },
     });
     expect(res.body[0].reasons).toContain('given-name nickname');
-    const [{ n }] = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'identity.reviews.list' AND decision = 'allowed'`);
+    const [{ n }] = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'identity.reviews.list' AND decision = 'partly-redacted' AND agreement_version = '2026.1'`);
     expect(n).toBe(2); // one row per subject shown
     const analyst = `Bearer ${(await postJson(`${base}/api/auth/demo-token`, { user: 'analyst' })).body.token}`;
     expect((await getJson(`${base}/api/identity/reviews`, { Authorization: analyst, 'X-Purpose': 'identity.review' })).status).toBe(403);

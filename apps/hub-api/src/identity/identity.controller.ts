@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AGENCIES, Agency, EventTypes, IdentityDecision, IdentityDecisionData, IsRef, newEvent, PersonDto, Topics } from '../../../../libs/contracts/src';
 import { enqueueEvents, OutboxRelay } from '../../../../libs/messaging/src';
+import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { releasedPersons } from '../subjects/subjects.reader';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 
@@ -25,12 +27,13 @@ export class UnlinkDto extends ReviewDecisionDto {
   personRef: string;
 }
 
+/** One side of a possible match: the agency person with what the agreement gives a reviewer of them. */
 interface PersonSide {
   agency: string;
-  personRef: string;
   subjectId: string;
-  givenName: string;
-  familyName: string;
+  personRef?: string;
+  givenName?: string;
+  familyName?: string;
   dateOfBirth?: string;
   sex?: string;
   postcode?: string;
@@ -66,6 +69,7 @@ export class IdentityController {
     private readonly dataSource: DataSource,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     private readonly audit: AuditService,
+    private readonly policy: PolicyDecisionPoint,
   ) {}
 
   @Get('reviews')
@@ -82,14 +86,22 @@ export class IdentityController {
       ...(Number.isInteger(page.offset) && page.offset >= 0 ? [] : [{ path: 'offset', reason: 'a whole number from 0' }]),
     ];
     if (faults.length > 0) throw badRequest('bad query', faults);
-    const items = await this.read(`r.status = $1 ORDER BY r.score DESC, r.created_at LIMIT $2 OFFSET $3`, [status, page.limit, page.offset]);
-    await this.audit.record({
-      user: req.user,
-      purpose: req.purpose,
-      action: 'identity.reviews.list',
-      decision: 'allowed',
-      subjectIds: [...new Set(items.flatMap((i) => [i.person.subjectId, i.candidate.subjectId]))],
-    });
+    const all = await this.read(`r.status = $1 ORDER BY r.score DESC, r.created_at LIMIT $2 OFFSET $3`, [status, page.limit, page.offset]);
+    // Each side as the agreement gives a reviewer of that person's records; one audit row per subject shown.
+    const subjects = [...new Set(all.flatMap((i) => [i.person.subjectId, i.candidate.subjectId]))];
+    const releases = new Map(subjects.map((id) => [id, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })]));
+    const cut = async (side: PersonSide): Promise<PersonSide> => {
+      const released = (await releasedPersons(this.dataSource, [{ agency: side.agency, personRef: side.personRef! }], releases.get(side.subjectId)!)).get(`${side.agency}:${side.personRef}`) ?? {};
+      const { address, ...rest } = released as Partial<PersonDto>;
+      return { agency: side.agency, subjectId: side.subjectId, ...rest, ...(address?.postcode ? { postcode: address.postcode } : {}) } as PersonSide;
+    };
+    const items = await Promise.all(all.map(async (i) => ({ ...i, person: await cut(i.person), candidate: await cut(i.candidate) })));
+    await this.audit.record(
+      subjects.map((id) => {
+        const release = releases.get(id)!;
+        return { user: req.user, purpose: req.purpose, action: 'identity.reviews.list', decision: release.redacted ? ('partly-redacted' as const) : ('allowed' as const), subjectIds: [id], agreement: release.agreement, released: release.released() };
+      }),
+    );
     return items;
   }
 
@@ -139,7 +151,7 @@ export class IdentityController {
     const [item] = await this.read(`r.id = $1`, [id]);
     if (!item) throw new NotFoundException(`no review item ${id}`);
     if (item.status !== 'pending') throw new ConflictException({ error: `review item ${id} is already ${item.status}`, fields: [] });
-    return this.publish(req, { decision, reviewId: id, agency: item.person.agency as Agency, personRef: item.person.personRef, reason }, [
+    return this.publish(req, { decision, reviewId: id, agency: item.person.agency as Agency, personRef: item.person.personRef!, reason }, [
       item.person.subjectId,
       item.candidate.subjectId,
     ]);

@@ -165,6 +165,34 @@ export class SubjectsReader {
   }
 }
 
+/**
+ * What of each agency person the reader is released: the union, over the records that
+ * person appears in, of the person's own fields the record's clause gives this reader.
+ */
+export async function releasedPersons(dataSource: DataSource, people: { agency: string; personRef: string }[], release: Release): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (people.length === 0) return out;
+  const rows: { agency: string; person_ref: string; event_type: string; record: Record<string, unknown>; person: PersonDto }[] = await dataSource.query(
+    `SELECT c.agency, c.person_ref, c.event_type, c.record, p.person
+       FROM consolidation.chronology c JOIN consolidation.persons p USING (agency, person_ref)
+      WHERE (c.agency, c.person_ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [people.map((p) => p.agency), people.map((p) => p.personRef)],
+  );
+  const fields = new Map<string, Set<string>>();
+  const persons = new Map<string, PersonDto>();
+  for (const r of rows) {
+    const key = `${r.agency}:${r.person_ref}`;
+    persons.set(key, r.person);
+    const cut = release.of(r.event_type, r.record);
+    if (cut.tier !== 'fields') continue;
+    const set = fields.get(key) ?? new Set<string>();
+    for (const path of personPaths(r.record, r.person_ref)) for (const f of personFieldsOf(cut.data, path)) set.add(f);
+    fields.set(key, set);
+  }
+  for (const [key, set] of fields) if (set.size > 0) out.set(key, filterFields(persons.get(key), [...set]));
+  return out;
+}
+
 /** Where a person sits in a record's data: `victim`, or `childrenPresent` for one of a list. */
 export function personPaths(data: Record<string, unknown>, personRef: string): string[] {
   const isThem = (v: unknown) => typeof v === 'object' && v !== null && (v as { personRef?: unknown }).personRef === personRef;
