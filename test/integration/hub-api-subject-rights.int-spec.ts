@@ -46,7 +46,11 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
   it('exports everything held about a subject and every disclosure of it, as JSON and as a PDF naming the preparer on every page', async () => {
     const data = await publishIncident('SR-DA-1', 'SR-V-1');
     const subjectId = await subjectOf('SR-V-1');
-    expect((await view(subjectId)).status).toBe(200);
+    const marac = await view(subjectId);
+    expect(marac.status).toBe(200);
+    // the hub's DASH grade shows where the reader's clause gives the DASH, and not where it does not
+    expect(marac.body.flags.daVictim).toEqual({ highestRiskLast12Months: 'high', lastIncidentAt: expect.any(String) });
+    expect((await view(subjectId, 'marac-coordinator', 'identity.review')).body.flags.daVictim).toEqual({});
     const auditor = await as('auditor', 'subject-rights.requests');
     const res = await getJson(`${base}/api/subjects/${subjectId}/access-export`, auditor);
     expect(res.status).toBe(200);

@@ -130,6 +130,12 @@ export class SubjectsReader {
       return [{ agency: p.agency, ...(filterFields(p.person, fields) as Partial<PersonDto>) }];
     });
 
+    // The hub's DASH grade of each DA record: shown only where the reader's clause releases the DASH itself.
+    const grades: { agency: string; incident_ref: string; risk_level: RiskLevel }[] = await this.dataSource.query(
+      `SELECT d.agency, d.incident_ref, d.risk_level FROM consolidation.da_incidents d JOIN consolidation.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref WHERE p.subject_id = $1`,
+      [subjectId],
+    );
+    const gradeOf = new Map(grades.map((g) => [`${g.agency}:${g.incident_ref}`, g.risk_level]));
     const [referrals, workItems, pending] = await Promise.all([
       this.dataSource.query(`SELECT id, criterion, repeat, triggered_at, status, trigger_agency FROM consolidation.marac_referrals WHERE subject_id = $1 ORDER BY triggered_at`, [subjectId]),
       this.dataSource.query(`SELECT id, rule, owner_teams, raised_at, status FROM consolidation.work_items WHERE subject_id = $1 ORDER BY raised_at`, [subjectId]),
@@ -153,7 +159,7 @@ export class SubjectsReader {
       persons: shownPersons,
       agencies: [...new Set([...entries.map((e) => e.agency), ...signposts.keys()])].sort(),
       signposts: [...signposts].map(([agency, clause]) => ({ agency, clause })),
-      flags: flagsOf(entries, shownReferrals, shownPersons, now),
+      flags: flagsOf(entries, shownReferrals, shownPersons, gradeOf, now),
       counts: countsOf(entries, now),
       chronology: entries.map(({ agency, kind, role, clause, record }) => ({ agency, kind, role, clause, record })),
       referrals: shownReferrals.map((r) => ({ id: r.id, criterion: r.criterion, repeat: r.repeat, triggeredAt: new Date(r.triggered_at).toISOString(), status: r.status })),
@@ -216,7 +222,7 @@ function personFieldsOf(cut: Record<string, unknown>, path: string): string[] {
 
 type Entry = ChronologyEntry & { at: Date; source: string };
 
-function flagsOf(entries: Entry[], referrals: Record<string, any>[], persons: { dateOfBirth?: string }[], now: Date): SubjectView['flags'] {
+function flagsOf(entries: (Entry & { recordRef: string })[], referrals: Record<string, any>[], persons: { dateOfBirth?: string }[], gradeOf: Map<string, RiskLevel>, now: Date): SubjectView['flags'] {
   const of = (kind: string) => entries.filter((e) => e.kind === kind);
   const refsOf = (kind: string, field: string) => new Set(of(kind).map((e) => e.record[field]).filter((v) => v !== undefined).map(String));
   const time = (v: unknown) => (typeof v === 'string' ? new Date(v) : undefined);
@@ -224,7 +230,7 @@ function flagsOf(entries: Entry[], referrals: Record<string, any>[], persons: { 
   const da = entries.filter((e) => e.role === 'da-victim');
   const yearAgo = addMonths(now, -12);
   const rank = { standard: 0, medium: 1, high: 2 } as const;
-  const graded = da.map((e) => ({ at: time(e.record.occurredAt), risk: (e.record.dash as { riskLevel?: RiskLevel } | undefined)?.riskLevel }));
+  const graded = da.map((e) => ({ at: time(e.record.occurredAt), risk: e.record.dash !== undefined ? gradeOf.get(`${e.agency}:${e.recordRef}`) : undefined }));
   const recentRisks = graded.filter((g) => g.risk && g.at && g.at >= yearAgo).map((g) => g.risk!);
   const lastDa = graded.map((g) => g.at).filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime()).pop();
 
