@@ -115,6 +115,8 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
     const subjectId = await subjectOf('SR-V-4');
     const auditor = await as('auditor', 'subject-rights.requests');
     const admin = await as('admin', 'subject-rights.requests');
+    const coordinator = await as('marac-coordinator', 'marac.risk-management');
+    expect((await postJson(`${base}/api/subjects/${subjectId}/consent`, { purpose: 'marac.risk-management', state: 'given', statedAt: '2026-11-02T10:00:00Z', note: 'agreed at the door' }, coordinator)).status).toBe(201);
     const logged = await postJson(`${base}/api/subject-rights/requests`, { subjectId, kind: 'erasure', receivedAt: '2026-11-01T10:00:00Z', grounds: 'Art 17(1)(a)' }, auditor);
     const approved = await postJson(`${base}/api/subject-rights/requests/${logged.body.id}/approve`, { reason: 'no exemption; agencies consulted' }, admin);
     expect(approved.body).toEqual({ id: logged.body.id, status: 'approved', persons: [{ agency: 'police', personRef: 'SR-V-4' }] });
@@ -123,5 +125,7 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
     const [{ n }] = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM consolidation.chronology WHERE record::text LIKE $1`, [`%${data.victim.familyName}%`]);
     expect(n).toBe(0);
     expect((await view(subjectId)).status).not.toBe(200);
+    const [{ c }] = await query<{ c: number }>(db.url, `SELECT count(*)::int AS c FROM hub.consent_statements WHERE subject_id = $1`, [subjectId]);
+    expect(c).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -242,6 +242,35 @@ describe('privacy: erasure, replay and retention in consolidation', () => {
     expect(await count(`consolidation.da_incidents WHERE incident_ref = 'EXP-DA-NEW'`)).toBe(1);
     expect(await count(`consolidation.chronology WHERE record_ref = 'EXP-DA-NEW'`)).toBe(2);
     expect(await count(`consolidation.marac_referrals WHERE trigger_incident_ref = 'EXP-DA-NEW'`)).toBe(1);
+  });
+
+  it('takes a new agreement version’s retention without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isa-'));
+    copyFileSync(join(defaultAgreementsDir(), 'agreement.schema.json'), join(dir, 'agreement.schema.json'));
+    const original = readFileSync(join(defaultAgreementsDir(), 'shp-isa.yaml'), 'utf8');
+    writeFileSync(join(dir, 'shp-isa.yaml'), original);
+    const bus = new InProcessTransport();
+    process.env.ISA_RELOAD_INTERVAL_MS = '100';
+    const second = await startConsolidation({ transport: bus, databaseUrl: db.url, port: await freePort(), agreementsDir: dir });
+    delete process.env.ISA_RELOAD_INTERVAL_MS;
+    try {
+      const send = async (ref: string, monthsAgo: number, who: string) => {
+        const k = recordKind('police', 'domestic-incident');
+        const data = da(ref, addMonths(new Date(), -monthsAgo).toISOString(), person(`RL-V-${who}`, 'Rhoda', `Reload${who}`, '1980-05-05', 'TS25 5RR'), person(`RL-P-${who}`, 'Rory', `Reload${who}`, '1979-05-05', 'TS25 5RR'));
+        const event = newEvent({ type: k.eventType, source: '/safer-hub/police', partitionKey: k.partitionKey(data), data });
+        await bus.publisher().publish([{ topic: k.topic, key: event.partitionkey, value: JSON.stringify(event) }]);
+        await bus.drained();
+      };
+      await send('RL-DA-1', 18, 'A');
+      expect(await count(`consolidation.da_incidents WHERE incident_ref = 'RL-DA-1'`)).toBe(1);
+      // Version 2026.2 keeps every party's records for one year only.
+      writeFileSync(join(dir, 'shp-isa.yaml'), original.replace(/^version: '2026.1'$/m, "version: '2026.2'").replace(/: P[2-6]Y$/gm, ': P1Y'));
+      await new Promise((r) => setTimeout(r, 500));
+      await send('RL-DA-2', 18, 'B');
+      expect(await count(`consolidation.da_incidents WHERE incident_ref = 'RL-DA-2'`)).toBe(0);
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses to start on an agreement file it cannot read, before it consumes anything', async () => {

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AGENCIES } from '../../../libs/contracts/src';
-import { defaultAgreementsDir, loadAgreements } from '../../../libs/isa/src';
+import { defaultAgreementsDir, loadAgreements, watchAgreements } from '../../../libs/isa/src';
 import { HubEventsTransport, OutboxRelay, Transport, transportFromEnv } from '../../../libs/messaging/src';
 import { openServiceDatabase } from '../../../libs/persistence/src';
 import { HubLogger, portFromEnv, startHttpService } from '../../../libs/platform/src';
@@ -21,7 +21,13 @@ export const CONSOLIDATION_GROUP = process.env.CONSOLIDATION_GROUP ?? 'consolida
  * are judged by one instance at a time.
  */
 export async function startConsolidation(opts: { transport?: Transport; databaseUrl?: string; port?: number; agreementsDir?: string } = {}): Promise<INestApplication> {
-  const retention = retentionFromAgreements(opts.agreementsDir);
+  const agreementsDir = opts.agreementsDir ?? process.env.ISA_DIR ?? defaultAgreementsDir();
+  const retention = retentionFromAgreements(agreementsDir);
+  const log = new HubLogger('agreements');
+  const watch = watchAgreements(agreementsDir, retention, {
+    reloaded: () => log.log('agreements reloaded: retention per agency', { retention: Object.fromEntries(retention.byAgency) }),
+    refused: (error) => log.error('agreement change refused: the retention in force stays', { error: error.message }),
+  });
   const dataSource = await openServiceDatabase(
     { schema: CONSOLIDATION_SCHEMA, entities: [], migrations: CONSOLIDATION_MIGRATIONS },
     opts.databaseUrl,
@@ -30,7 +36,7 @@ export async function startConsolidation(opts: { transport?: Transport; database
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: CONSOLIDATION_SCHEMA });
   relay.start();
   const port = opts.port ?? portFromEnv('CONSOLIDATION_PORT', 3006);
-  const app = await startHttpService(ConsolidationModule.register({ dataSource, relay, retention }), {
+  const app = await startHttpService(ConsolidationModule.register({ dataSource, relay, retention, watch }), {
     service: 'consolidation',
     title: 'safer-hub consolidation',
     description: 'Consumes agency topics: links people across agencies, keeps their chronologies, raises MARAC referrals and work items. HTTP: health and metrics only.',

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AgreementWatch } from '../../../libs/isa/src';
 import { OutboxRelay } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
 import { IdentityService } from './identity/identity.service';
@@ -14,14 +15,14 @@ import { RulesService } from './rules/rules.service';
 
 @Module({})
 export class ConsolidationModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay; retention: RetentionPolicy }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; retention: RetentionPolicy; watch?: AgreementWatch }): DynamicModule {
     return {
       module: ConsolidationModule,
       imports: [
         PlatformModule.register({
           dataSource: deps.dataSource,
           probes: [{ name: 'outbox-relay', check: async () => ({ breaker: deps.relay.breakerState }) }],
-          onShutdown: [() => deps.relay.stop()],
+          onShutdown: [() => deps.relay.stop(), async () => deps.watch?.stop()],
         }),
       ],
       controllers: [AgencyRecordsHandler, IdentityDecisionsHandler, ErasureHandler],

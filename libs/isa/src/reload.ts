@@ -2,7 +2,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agreement } from './agreement';
 import { loadAgreements } from './loader';
-import { PolicyDecisionPoint } from './policy';
 
 export interface AgreementWatch {
   stop(): void;
@@ -18,7 +17,8 @@ export interface AgreementWatch {
  */
 export function watchAgreements(
   dir: string,
-  policy: PolicyDecisionPoint,
+  /** what decides by the agreements: the policy decision point, consolidation's retention */
+  policy: { replace(agreements: Agreement[]): void },
   on: { reloaded?: (agreements: Agreement[]) => void; refused?: (error: Error) => void } = {},
   intervalMs = Number(process.env.ISA_RELOAD_INTERVAL_MS ?? 2000),
 ): AgreementWatch {

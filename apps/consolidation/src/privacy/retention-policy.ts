@@ -16,12 +16,21 @@ export const recordsExpiredAtIntake = new Counter({
  * parties). An agency without one is kept: see `retentionByAgency`.
  */
 export class RetentionPolicy {
-  constructor(readonly byAgency: Map<string, string>) {}
+  constructor(public byAgency: Map<string, string>) {}
+
+  static fromAgreements(agreements: Agreement[]): RetentionPolicy {
+    return new RetentionPolicy(RetentionPolicy.periods(agreements));
+  }
 
   /** The agencies whose records reach the hub (parties may list others, such as the council's `hbc`). */
-  static fromAgreements(agreements: Agreement[]): RetentionPolicy {
+  private static periods(agreements: Agreement[]): Map<string, string> {
     const all = retentionByAgency(agreements);
-    return new RetentionPolicy(new Map(AGENCIES.filter((a) => all.has(a)).map((a) => [a, all.get(a)!])));
+    return new Map(AGENCIES.filter((a) => all.has(a)).map((a) => [a, all.get(a)!]));
+  }
+
+  /** A new agreement version takes effect at the next intake and sweep, without a restart. */
+  replace(agreements: Agreement[]): void {
+    this.byAgency = RetentionPolicy.periods(agreements);
   }
 
   /** Records of the agency that happened before this are past retention; undefined: keep them all. */

@@ -160,6 +160,11 @@ export class SubjectRightsController {
         const data: ErasureApprovedData = { requestId: id, subjectId, persons, decidedBy: req.user.sub, decidedAt: new Date().toISOString() };
         const event = newEvent({ type: EventTypes.ErasureApproved, source: '/safer-hub/hub-api', subject: subjectId, partitionKey: subjectId, data });
         await enqueueEvents(m, 'hub', [{ topic: Topics.Erasures, event }]);
+        // hub-api's own data about the person goes too (consent notes are free text); the audit
+        // log stays, as the accountability record (Art 5(2)), and names only the subject id.
+        const ids = `WITH RECURSIVE ids AS (SELECT $1::uuid AS id UNION SELECT s.id FROM consolidation.subjects s JOIN ids ON s.merged_into = ids.id)`;
+        await m.query(`${ids} DELETE FROM hub.consent_statements WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
+        await m.query(`${ids} DELETE FROM hub.consent_overrides WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
       }
       if (status === 'approved' && r.kind === 'restriction') {
         await m.query(`INSERT INTO hub.restrictions (subject_id, request_id, restricted_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, [subjectId, id]);
