@@ -1,10 +1,7 @@
-import { INestApplication } from '@nestjs/common';
 import { newEvent, recordKind } from '../../libs/contracts/src';
-import { InProcessTransport } from '../../libs/messaging/src';
-import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
-import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
-import { createTestDatabase, query } from '../support/postgres';
-import { freePort, getJson, incident, postJson } from '../support/fixtures';
+import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
+import { query } from '../support/postgres';
+import { getJson, incident } from '../support/fixtures';
 
 /**
  * Work items the rules raise reach their owner team as notifications, cut for the reader
@@ -12,19 +9,15 @@ import { freePort, getJson, incident, postJson } from '../support/fixtures';
  * incident goes to police (and Harbour), not to housing; each delivery is audited.
  */
 describe('hub-api notifications on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: INestApplication[] = [];
-  const transport = new InProcessTransport();
+  let hub: HubOnPostgres;
+  let db: HubOnPostgres['db'];
+  let transport: HubOnPostgres['transport'];
   let base: string;
-  const as = async (user: string, purpose: string) => ({ Authorization: `Bearer ${(await postJson(`${base}/api/auth/demo-token`, { user })).body.token}`, 'X-Purpose': purpose });
+  const as = (user: string, purpose: string) => hub.as(user, purpose);
 
   beforeAll(async () => {
-    process.env.HUB_DEMO_MODE = 'true';
-    db = await createTestDatabase();
-    apps.push(await startConsolidation({ transport, databaseUrl: db.url, port: await freePort() }));
-    const port = await freePort();
-    apps.push(await startHubApi({ transport, databaseUrl: db.url, port }));
-    base = `http://127.0.0.1:${port}`;
+    hub = await startHubOnPostgres();
+    ({ db, transport, base } = hub);
     const k = recordKind('police', 'domestic-incident');
     for (const data of [incident('NT-DA-1', 'NT-V-1', { daysAgo: 40 }), incident('NT-DA-2', 'NT-V-1', { daysAgo: 2 })]) {
       const event = newEvent({ type: k.eventType, source: '/safer-hub/police', partitionKey: k.partitionKey(data), data });
@@ -32,10 +25,7 @@ describe('hub-api notifications on PostgreSQL', () => {
       await transport.drained();
     }
   });
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await db?.drop();
-  });
+  afterAll(async () => hub?.close());
 
   it('delivers a joint visit to the police MARAC member with both incidents cut by the MARAC clause, once per team', async () => {
     const police = await as('marac-member-police', 'marac.risk-management');

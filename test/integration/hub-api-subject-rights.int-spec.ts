@@ -1,10 +1,7 @@
-import { INestApplication } from '@nestjs/common';
 import { newEvent, recordKind } from '../../libs/contracts/src';
-import { InProcessTransport } from '../../libs/messaging/src';
-import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
-import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
-import { createTestDatabase, query } from '../support/postgres';
-import { freePort, getJson, incident, postJson } from '../support/fixtures';
+import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
+import { query } from '../support/postgres';
+import { getJson, incident, postJson } from '../support/fixtures';
 import { pdfText } from '../support/pdf-text';
 import { waitFor } from '../support/services';
 
@@ -14,11 +11,11 @@ import { waitFor } from '../support/services';
  * consent the purpose relies on; restriction; erasure decided by a second person.
  */
 describe('hub-api subject rights, consent and restriction on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: INestApplication[] = [];
-  const transport = new InProcessTransport();
+  let hub: HubOnPostgres;
+  let db: HubOnPostgres['db'];
+  let transport: HubOnPostgres['transport'];
   let base: string;
-  const as = async (user: string, purpose: string) => ({ Authorization: `Bearer ${(await postJson(`${base}/api/auth/demo-token`, { user })).body.token}`, 'X-Purpose': purpose });
+  const as = (user: string, purpose: string) => hub.as(user, purpose);
   const publishIncident = async (ref: string, victimRef: string) => {
     const k = recordKind('police', 'domestic-incident');
     const data = incident(ref, victimRef, { ticks: 15 });
@@ -31,17 +28,10 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
   const view = async (subjectId: string, user = 'marac-coordinator', purpose = 'marac.risk-management') => getJson(`${base}/api/subjects/${subjectId}`, await as(user, purpose));
 
   beforeAll(async () => {
-    process.env.HUB_DEMO_MODE = 'true';
-    db = await createTestDatabase();
-    apps.push(await startConsolidation({ transport, databaseUrl: db.url, port: await freePort() }));
-    const port = await freePort();
-    apps.push(await startHubApi({ transport, databaseUrl: db.url, port }));
-    base = `http://127.0.0.1:${port}`;
+    hub = await startHubOnPostgres();
+    ({ db, transport, base } = hub);
   });
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await db?.drop();
-  });
+  afterAll(async () => hub?.close());
 
   it('exports everything held about a subject and every disclosure of it, as JSON and as a PDF naming the preparer on every page', async () => {
     const data = await publishIncident('SR-DA-1', 'SR-V-1');
