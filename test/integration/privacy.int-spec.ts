@@ -194,6 +194,11 @@ describe('privacy: erasure, replay and retention in consolidation', () => {
     await publish('police', 'domestic-incident', da('RET-DA-IN', t1.toISOString(), person('RET-CP-V1', 'Inez', 'Keptwell', '1980-01-01', 'TS25 1AA'), person('RET-CP-P1', 'Ivo', 'Keptwell', '1979-01-01', 'TS25 1AA'), 15));
     await publish('police', 'domestic-incident', da('RET-DA-OUT', dayBefore.toISOString(), person('RET-CP-V2', 'Olga', 'Gonebye', '1981-02-02', 'TS25 2BB'), person('RET-CP-P2', 'Otto', 'Gonebye', '1978-02-02', 'TS25 2BB'), 15));
     expect(await count(`consolidation.marac_referrals WHERE trigger_incident_ref IN ('RET-DA-IN', 'RET-DA-OUT')`)).toBe(2);
+    // records about no one (a deliberate fire) are kept once, and swept by their agency's retention too
+    const fire = (incidentRef: string, occurredAt: Date) => ({ incidentRef, occurredAt: occurredAt.toISOString(), location: { ward: 'Headland and Harbour', postcode: 'TS24 0AA' }, propertyType: 'grassland', appliancesAttending: 1, casualties: 0, rescues: 0, derelict: false, suspectedArson: true });
+    await publish('fire', 'deliberate-fire', fire('RET-FIRE-IN', addMonths(now, -23)));
+    await publish('fire', 'deliberate-fire', fire('RET-FIRE-OUT', dayBefore));
+    expect(await count(`consolidation.impersonal_records WHERE record_ref IN ('RET-FIRE-IN', 'RET-FIRE-OUT')`)).toBe(2);
     const [gone] = await query<{ subject_id: string }>(db.url, `SELECT subject_id FROM consolidation.persons WHERE person_ref = 'RET-CP-V2'`);
 
     const report = await app.get(RetentionService).sweep(now);
@@ -202,6 +207,8 @@ describe('privacy: erasure, replay and retention in consolidation', () => {
     // the older incident, its two chronology rows (victim and perpetrator), its referral and its people are gone; nothing else
     expect(report.deleted.police).toMatchObject({ chronology: 2, da_incidents: 1, marac_referrals: 1, persons: 2 });
     expect(report.deleted.all).toMatchObject({ subjects: 2 });
+    expect(report.deleted.fire).toEqual({ impersonal_records: 1 });
+    expect(await query(db.url, `SELECT record_ref FROM consolidation.impersonal_records WHERE record_ref LIKE 'RET-FIRE-%'`)).toEqual([{ record_ref: 'RET-FIRE-IN' }]);
     expect(await count(`consolidation.da_incidents WHERE incident_ref = 'RET-DA-OUT'`)).toBe(0);
     expect(await count(`consolidation.chronology WHERE record_ref = 'RET-DA-OUT'`)).toBe(0);
     expect(await count(`consolidation.persons WHERE person_ref IN ('RET-CP-V2', 'RET-CP-P2')`)).toBe(0);

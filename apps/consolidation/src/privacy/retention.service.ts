@@ -77,6 +77,7 @@ export class RetentionService {
     };
 
     await perAgency('chronology', `DELETE FROM ${SCHEMA}.chronology c USING ${CUT} WHERE c.agency = k.agency AND c.occurred_at < k.cutoff RETURNING c.agency`);
+    await perAgency('impersonal_records', `DELETE FROM ${SCHEMA}.impersonal_records r USING ${CUT} WHERE r.agency = k.agency AND r.occurred_at < k.cutoff RETURNING r.agency`);
     // A referral is as old as the incident that triggered it (triggered_at is the incident's time).
     await perAgency('marac_referrals', `DELETE FROM ${SCHEMA}.marac_referrals r USING ${CUT} WHERE r.trigger_agency = k.agency AND r.triggered_at < k.cutoff RETURNING r.trigger_agency AS agency`);
     await perAgency('da_incidents', `DELETE FROM ${SCHEMA}.da_incidents d USING ${CUT} WHERE d.agency = k.agency AND d.occurred_at < k.cutoff RETURNING d.agency`);

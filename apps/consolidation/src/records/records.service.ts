@@ -75,6 +75,7 @@ export class RecordsService {
     }));
 
     await this.writeChronology(records, manager);
+    await this.writeImpersonal(read.filter((r) => r.involvements.length === 0), manager);
 
     const da: DaIncidentInput[] = [];
     for (const r of records) {
@@ -93,6 +94,25 @@ export class RecordsService {
     }
     const newDa = await this.victims.apply(da, manager);
     await this.rules.apply(records, newDa, manager);
+  }
+
+  /** Records about no one (nobody named in them): kept once, for feeds and notifications. */
+  private async writeImpersonal(records: { event: CloudEvent<any>; kind: RecordKind; occurredAt: Date }[], manager: EntityManager): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${SCHEMA}.impersonal_records (event_id, event_type, agency, kind, record_ref, occurred_at, record)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
+       ON CONFLICT DO NOTHING`,
+      [
+        records.map((r) => r.event.id),
+        records.map((r) => r.event.type),
+        records.map((r) => r.kind.agency),
+        records.map((r) => r.kind.kind),
+        records.map((r) => recordRef(r.kind, r.event.data)),
+        records.map((r) => r.occurredAt.toISOString()),
+        records.map((r) => JSON.stringify(r.event.data)),
+      ],
+    );
   }
 
   private async writeChronology(records: ConsolidatedRecord[], manager: EntityManager): Promise<void> {

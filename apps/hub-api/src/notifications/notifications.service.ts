@@ -66,7 +66,11 @@ export class NotificationsService {
     );
     const ids = rows.flatMap((r) => r.event_ids as string[]);
     const records: { event_id: string; agency: string; kind: string; event_type: string; record: Record<string, unknown> }[] = ids.length
-      ? await this.dataSource.query(`SELECT DISTINCT ON (event_id) event_id, agency, kind, event_type, record FROM consolidation.chronology WHERE event_id = ANY($1::uuid[])`, [ids])
+      ? await this.dataSource.query(
+          `SELECT DISTINCT ON (event_id) event_id, agency, kind, event_type, record FROM consolidation.chronology WHERE event_id = ANY($1::uuid[])
+           UNION ALL SELECT event_id, agency, kind, event_type, record FROM consolidation.impersonal_records WHERE event_id = ANY($1::uuid[])`,
+          [ids],
+        )
       : [];
     const byId = new Map(records.map((r) => [r.event_id, r]));
     const releases: { subjectId: string | null; release: Release }[] = [];
