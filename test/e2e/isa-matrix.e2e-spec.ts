@@ -6,6 +6,7 @@ import { PERSON_PURPOSES } from '../../apps/hub-api/src/subjects/subjects.contro
 import { expected, grants, leaves, leafValues, matrixRecords, releasedValues, shippedAgreement } from '../support/isa-matrix';
 import { freePort, getJson, postJson } from '../support/fixtures';
 import { prepareTopics, testKafka } from '../support/kafka';
+import { consolidationTopics, resetConsumerGroup, truncateReadModel } from '../../apps/consolidation/src/privacy/rebuild';
 import { createTestDatabase, query } from '../support/postgres';
 import { RunningService, ServiceName, startService, waitFor } from '../support/services';
 
@@ -24,6 +25,7 @@ describe('information-sharing matrix end to end on Kafka', () => {
   const prefix = `e2e-${randomBytes(3).toString('hex')}.`;
   const agreement = shippedAgreement();
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let env: Record<string, string>;
   const services = new Map<ServiceName, RunningService>();
   const url = (name: ServiceName) => services.get(name)!.url;
   const sql = <T = Record<string, any>>(text: string, params: unknown[] = []) => query<T>(db.url, text, params);
@@ -32,7 +34,7 @@ describe('information-sharing matrix end to end on Kafka', () => {
     process.env.KAFKA_TOPIC_PREFIX = prefix;
     await prepareTopics(testKafka());
     db = await createTestDatabase('hub_e2e_matrix');
-    const env = { DATABASE_URL: db.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS!, KAFKA_TOPIC_PREFIX: prefix, HUB_DEMO_MODE: 'true' };
+    env = { DATABASE_URL: db.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS!, KAFKA_TOPIC_PREFIX: prefix, HUB_DEMO_MODE: 'true' };
     const names: ServiceName[] = [...EDGES, 'consolidation', 'hub-api'];
     const started = await Promise.all(names.map(async (name) => [name, await startService(name, await freePort(), env)] as const));
     for (const [name, service] of started) services.set(name, service);
@@ -187,4 +189,44 @@ describe('information-sharing matrix end to end on Kafka', () => {
     expect([...decisions].every((d) => ['allowed', 'partly-redacted', 'denied'].includes(d))).toBe(true);
     expect(decisions.has('partly-redacted') && decisions.has('denied')).toBe(true);
   });
+
+  it('erases a person on approval, and replaying the whole Kafka log onto an empty read model does not bring them back', async () => {
+    const [victim] = await sql<{ subject_id: string }>(`SELECT subject_id FROM consolidation.persons WHERE person_ref = 'MX-V'`);
+    const hub = url('hub-api');
+    const as = async (user: string) => ({ Authorization: `Bearer ${(await postJson(`${hub}/api/auth/demo-token`, { user })).body.token}`, 'X-Purpose': 'subject-rights.requests' });
+    const logged = await postJson(`${hub}/api/subject-rights/requests`, { subjectId: victim.subject_id, kind: 'erasure', receivedAt: '2026-11-20T09:00:00Z', grounds: 'Art 17(1)(a)' }, await as('auditor'));
+    expect((await postJson(`${hub}/api/subject-rights/requests/${logged.body.id}/approve`, { reason: 'no exemption applies' }, await as('admin'))).status).toBe(200);
+    await waitFor('consolidation to erase MX-V', async () => (await sql(`SELECT 1 FROM consolidation.persons WHERE person_ref = 'MX-V'`)).length === 0, 60_000);
+    /** Rows of consolidation's tables (the erasure register aside) that still carry the text. */
+    const traces = async (text: string) => {
+      const tables = await sql<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'consolidation' AND table_type = 'BASE TABLE' AND table_name NOT IN ('erasures', 'migrations')`);
+      const hits: string[] = [];
+      for (const { t } of tables) if ((await sql(`SELECT 1 FROM consolidation."${t}" x WHERE row_to_json(x)::text LIKE $1 LIMIT 1`, [`%${text}%`])).length) hits.push(t);
+      return hits;
+    };
+    expect(await traces('MX-V"')).toEqual([]);
+    const before = await sql<{ persons: number; processed: number }>(`SELECT (SELECT count(*)::int FROM consolidation.persons) AS persons, (SELECT count(*)::int FROM consolidation.processed_events) AS processed`);
+
+    // The documented rebuild: stop consolidation, move its group to the start of the log, empty the read model, start it again.
+    await services.get('consolidation')!.stop();
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      await resetConsumerGroup(admin, 'consolidation', consolidationTopics(), prefix);
+    } finally {
+      await admin.disconnect();
+    }
+    await truncateReadModel({ query: (text: string) => sql(text) });
+    expect((await sql(`SELECT 1 FROM consolidation.persons`)).length).toBe(0);
+    services.set('consolidation', await startService('consolidation', await freePort(), env));
+    await waitFor('the log replayed', async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM consolidation.processed_events`))[0].n >= before[0].processed, 120_000);
+
+    expect(await traces('MX-V"')).toEqual([]);
+    expect(await traces('MX-P"')).toEqual(expect.arrayContaining(['persons', 'chronology'])); // the probe finds what is there
+    const [after] = await sql<{ persons: number }>(`SELECT count(*)::int AS persons FROM consolidation.persons`);
+    expect(after.persons).toBe(before[0].persons);
+    // the others came back: the perpetrator of the erased victim's incident, with the victim scrubbed from it
+    const [record] = await sql<{ record: { victim: unknown } }>(`SELECT record FROM consolidation.chronology WHERE person_ref = 'MX-P'`);
+    expect(record.record.victim).toEqual({ erased: true });
+  }, 240_000);
 });
