@@ -74,6 +74,11 @@ describe('hub-api auth and audit on PostgreSQL', () => {
       { actor: 'analyst', decision: 'denied', purpose: 'analytics.depersonalised', reason: expect.stringContaining('role analyst'), subject_id: null },
       { actor: 'marac-coordinator', decision: 'denied', purpose: 'analytics.depersonalised', reason: expect.stringContaining('purpose'), subject_id: null },
     ]);
+    // refused by the agreement itself: the audit names the version that refused
+    const view = await getJson(`${base}/api/subjects/00000000-0000-4000-8000-000000000000`, { Authorization: `Bearer ${await token('analyst')}`, 'X-Purpose': 'marac.risk-management' });
+    expect(view.status).toBe(403);
+    const [row] = await query<{ reason: string; agreement_id: string; agreement_version: string }>(db.url, `SELECT reason, agreement_id, agreement_version FROM hub.audit_log ORDER BY id DESC LIMIT 1`);
+    expect(row).toEqual({ reason: 'role analyst may not act for purpose marac.risk-management', agreement_id: 'shp-isa', agreement_version: '2026.1' });
   });
 
   it('lists referrals for the coordinator under the MARAC purpose, without identifiers or full address, and audits each subject', async () => {

@@ -61,8 +61,8 @@ export class AuthGuard implements CanActivate {
     }
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS, targets);
     const action = `${req.method} ${req.route?.path ?? req.path}`;
-    const refuse = async (reason: string) => {
-      await this.audit.record({ user, purpose, action, decision: 'denied', reason });
+    const refuse = async (reason: string, agreement?: { id: string; version: string }) => {
+      await this.audit.record({ user, purpose, action, decision: 'denied', reason, agreement });
       throw new ForbiddenException(reason);
     };
     if (!rule) return refuse('no access rule for this route');
@@ -70,7 +70,7 @@ export class AuthGuard implements CanActivate {
     if (!rule.purposes.includes(purpose) && !rule.purposes.includes('*')) return refuse(`purpose ${purpose} is not served by this route`);
     // The agreements say which roles may act for a purpose, and whether the agreement is in force.
     const decision = this.policy.purposeAllowed(user.roles, purpose);
-    if (decision.effect === 'deny') return refuse(decision.reason);
+    if (decision.effect === 'deny') return refuse(decision.reason, decision.agreement && decision.version ? { id: decision.agreement, version: decision.version } : undefined);
     req.user = user;
     req.purpose = purpose;
     return true;
