@@ -47,6 +47,7 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
     expect(res.body.persons).toEqual([expect.objectContaining({ agency: 'police', personRef: 'SR-V-1', person: data.victim })]);
     // the whole record, people and DASH answers included: nothing cut for the person's own request
     expect(res.body.view.chronology).toEqual([expect.objectContaining({ kind: 'domestic-incident', role: 'da-victim', record: data })]);
+    expect(res.body.identity.decisions).toEqual([expect.objectContaining({ decision: 'new-subject', agency: 'police', personRef: 'SR-V-1' })]);
     expect(res.body.disclosures).toEqual(expect.arrayContaining([
       expect.objectContaining({ actor: 'marac-coordinator', action: 'subjects.view', purpose: 'marac.risk-management', decision: 'partly-redacted', clauses: ['marac.da-incident'] }),
     ]));
@@ -56,7 +57,7 @@ describe('hub-api subject rights, consent and restriction on PostgreSQL', () => 
     const pdf = await fetch(`${base}/api/subjects/${subjectId}/access-export?format=pdf`, { headers: auditor });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const { pages, text } = await pdfText(Buffer.from(await pdf.arrayBuffer()));
-    for (const heading of ['Subject access export', 'The person as each agency records them', 'Records held', 'Consent', 'Disclosures: who was shown what, and why']) expect(text).toContain(heading);
+    for (const heading of ['Subject access export', 'The person as each agency records them', 'Records held', 'How the hub linked the records', 'Consent', 'Disclosures: who was shown what, and why']) expect(text).toContain(heading);
     expect(text).toContain(data.victim.familyName);
     for (const page of pages) expect(page).toMatch(/Prepared for Lee Grant \(auditor\)/);
     const exports = await query<{ action: string }>(db.url, `SELECT action FROM hub.audit_log WHERE subject_id = $1 AND action LIKE 'subjects.access-export%' ORDER BY id`, [subjectId]);

@@ -23,6 +23,8 @@ export interface AccessExport {
   /** every record held about the person, whole, as the agreement releases it for this purpose */
   view: SubjectView;
   consent: ConsentHistory;
+  /** how the hub linked the person's agency records: every link decision and every possible match put to a reviewer */
+  identity: { decisions: Record<string, unknown>[]; reviews: Record<string, unknown>[] };
   rightsRequests: Record<string, unknown>[];
   /** every decision about the person the audit log holds: who saw what, when, for which purpose, under which clause */
   disclosures: (ReturnType<typeof rowOf> & { id: string })[];
@@ -80,6 +82,18 @@ export class AccessExportController {
       [subjectId],
     );
     const requests: Record<string, any>[] = await this.dataSource.query(`SELECT * FROM hub.rights_requests WHERE subject_id = $1 ORDER BY logged_at`, [subjectId]);
+    const refs = [persons.map((p) => p.agency), persons.map((p) => p.person_ref)];
+    const decisions: Record<string, any>[] = await this.dataSource.query(
+      `SELECT decision, agency, person_ref, rule, score, decided_by, reason, decided_at FROM consolidation.link_decisions
+        WHERE (agency, person_ref) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY id`,
+      refs,
+    );
+    const reviews: Record<string, any>[] = await this.dataSource.query(
+      `SELECT agency, person_ref, candidate_agency, candidate_ref, score, reasons, status, created_at, decided_at, decided_by FROM consolidation.identity_reviews
+        WHERE (agency, person_ref) IN (SELECT * FROM unnest($1::text[], $2::text[])) OR (candidate_agency, candidate_ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY created_at`,
+      refs,
+    );
     const audit: Record<string, any>[] = await this.dataSource.query(`SELECT * FROM hub.audit_log WHERE subject_id = $1 ORDER BY id`, [subjectId]);
     const accessExport: AccessExport = {
       subjectId,
@@ -89,6 +103,13 @@ export class AccessExportController {
       persons: persons.map((p) => ({ agency: p.agency, personRef: p.person_ref, person: p.person, linkRule: p.link_rule, linkedAt: new Date(p.linked_at).toISOString() })),
       view,
       consent: await this.consent.history(subjectId),
+      identity: {
+        decisions: decisions.map((d) => ({ decision: d.decision, agency: d.agency, personRef: d.person_ref, rule: d.rule, score: d.score, decidedBy: d.decided_by, reason: d.reason, decidedAt: new Date(d.decided_at).toISOString() })),
+        reviews: reviews.map((r) => ({
+          person: `${r.agency}:${r.person_ref}`, candidate: `${r.candidate_agency}:${r.candidate_ref}`, score: Number(r.score), reasons: r.reasons, status: r.status,
+          createdAt: new Date(r.created_at).toISOString(), ...(r.decided_at ? { decidedAt: new Date(r.decided_at).toISOString(), decidedBy: r.decided_by } : {}),
+        })),
+      },
       rightsRequests: requests.map((r) => ({ id: r.id, kind: r.kind, receivedAt: new Date(r.received_at).toISOString(), status: r.status, grounds: r.grounds, decisionReason: r.decision_reason })),
       disclosures: audit.map((r) => ({ id: String(r.id), ...rowOf(r) })),
     };
@@ -139,6 +160,13 @@ export function accessExportPdf(x: AccessExport, reader: { name: string; agency:
           ...x.view.referrals.map((r) => `MARAC referral ${r.triggeredAt.slice(0, 10)}: ${r.criterion}${r.repeat ? ' (repeat)' : ''}, ${r.status}`),
           ...x.view.workItems.map((w) => `${w.rule} for ${w.ownerTeams.join(', ')} ${w.raisedAt.slice(0, 10)}: ${w.status}`),
         ].concat(x.view.referrals.length + x.view.workItems.length === 0 ? ['None.'] : []),
+      },
+      {
+        heading: 'How the hub linked the records',
+        paragraphs: [
+          ...x.identity.decisions.map((d) => `${String(d.decidedAt).slice(0, 10)} ${d.agency} ${d.personRef}: ${d.decision}${d.rule ? ` (${d.rule})` : ''} by ${d.decidedBy}${d.reason ? `: ${d.reason}` : ''}`),
+          ...x.identity.reviews.map((r) => `${String(r.createdAt).slice(0, 10)} possible match ${r.person} ~ ${r.candidate} (score ${r.score}): ${r.status}`),
+        ].concat(x.identity.decisions.length + x.identity.reviews.length === 0 ? ['None recorded.'] : []),
       },
       {
         heading: 'Consent',
