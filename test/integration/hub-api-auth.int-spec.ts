@@ -8,6 +8,8 @@ import { DataSource } from 'typeorm';
 import { openServiceDatabase } from '../../libs/persistence/src';
 import { CONSOLIDATION_MIGRATIONS } from '../../apps/consolidation/src/consolidation.bootstrap';
 import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
+import { AuditRetention } from '../../apps/hub-api/src/audit/audit-retention';
+import { addMonths } from '../../libs/contracts/src';
 import { createTestDatabase, query } from '../support/postgres';
 import { freePort, getJson, postJson } from '../support/fixtures';
 import { waitFor } from '../support/services';
@@ -151,6 +153,21 @@ describe('hub-api auth and audit on PostgreSQL', () => {
     } finally {
       await query(db.url, `ALTER TABLE hub.audit_log ENABLE TRIGGER audit_log_append_only`);
     }
+  });
+
+  it('deletes audit rows past the agreed retention, oldest first, and the chain still verifies from its anchor', async () => {
+    const sweep = app.get(AuditRetention);
+    expect(sweep.retention()).toBe('P6Y');
+    const rows = await query<{ id: string; at: Date }>(db.url, `SELECT id, at FROM hub.audit_log ORDER BY id`);
+    const keepFrom = rows[5];
+    const report = await sweep.sweep(addMonths(new Date(keepFrom.at), 72));
+    expect(report).toEqual({ deleted: 5, cutoff: new Date(keepFrom.at).toISOString(), firstKept: String(keepFrom.id) });
+    expect((await query<{ id: string }>(db.url, `SELECT min(id)::text AS id FROM hub.audit_log`))[0].id).toBe(String(keepFrom.id));
+    const auditor = { Authorization: `Bearer ${await token('auditor')}`, 'X-Purpose': 'audit.oversight' };
+    expect((await getJson(`${base}/api/audit/verify`, auditor)).body).toMatchObject({ ok: true, rows: rows.length - 5 });
+    // outside the sweep, deleting is still refused
+    await expect(query(db.url, `DELETE FROM hub.audit_log WHERE id = $1`, [keepFrom.id])).rejects.toThrow(/append-only/);
+    await expect(query(db.url, `DELETE FROM hub.audit_anchors`)).rejects.toThrow(/append-only/);
   });
 
   it('takes a new agreement version without a restart, and the audit names the version used', async () => {

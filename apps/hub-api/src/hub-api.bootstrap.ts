@@ -11,6 +11,7 @@ import { HubConsent1764000000000 } from './migrations/1764000000000-hub-consent'
 import { HubAuditChain1764100000000 } from './migrations/1764100000000-hub-audit-chain';
 import { HubSubjectRights1764200000000 } from './migrations/1764200000000-hub-subject-rights';
 import { HubNotifications1764300000000 } from './migrations/1764300000000-hub-notifications';
+import { HubAuditRetention1764400000000 } from './migrations/1764400000000-hub-audit-retention';
 
 export const HUB_SCHEMA = 'hub';
 
@@ -28,7 +29,7 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
     reloaded: (agreements) => log.log('agreements reloaded', { versions: agreements.map((a) => `${a.id} ${a.version} (${a.status})`) }),
     refused: (error) => log.error('agreement change refused: the versions in force stay', { error: error.message }),
   });
-  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000] }, opts.databaseUrl);
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000] }, opts.databaseUrl);
   const transport = opts.transport ?? transportFromEnv('hub-api');
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
   relay.start();

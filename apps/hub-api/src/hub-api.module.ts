@@ -6,6 +6,7 @@ import { OutboxRelay } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
 import { AGREEMENT_WATCH, AgreementsController } from './agreements/agreements.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuditRetention } from './audit/audit-retention';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
 import { ConsentController } from './consent/consent.controller';
@@ -43,6 +44,7 @@ export class HubApiModule {
         { provide: PolicyDecisionPoint, useValue: deps.policy },
         { provide: AGREEMENT_WATCH, useValue: deps.watch },
         AuditService,
+        AuditRetention,
         MaracReferralsReader,
         SubjectsReader,
         Restrictions,

@@ -75,9 +75,11 @@ export interface ChainReport {
  * An edited, deleted, inserted or reordered row breaks the chain at that row.
  */
 export async function verifyAuditChain(dataSource: Pick<DataSource, 'query'>, onProgress?: (rows: number) => void, pageSize = 5000): Promise<ChainReport> {
-  let prev = GENESIS;
+  // After a retention sweep the chain starts at the latest anchor: the first row kept and the hash it follows.
+  const [anchor] = await dataSource.query(`SELECT first_id, prev_hash FROM hub.audit_anchors ORDER BY id DESC LIMIT 1`);
+  let prev: string = anchor?.prev_hash ?? GENESIS;
   let rows = 0;
-  let after = '0';
+  let after = anchor ? String(BigInt(anchor.first_id) - 1n) : '0';
   for (;;) {
     const page: Record<string, any>[] = await dataSource.query(`SELECT ${COLUMNS} FROM hub.audit_log WHERE id > $1 ORDER BY id LIMIT $2`, [after, pageSize]);
     if (page.length === 0) return { ok: true, rows, lastHash: prev };
