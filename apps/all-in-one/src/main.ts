@@ -79,6 +79,9 @@ async function main(): Promise<void> {
   say(`  curl -s ${hub}/api/marac/referrals -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: marac.risk-management'`);
   say(`  curl -s ${hub}/api/identity/reviews -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: identity.review'`);
   say(`  curl -s ${hub}/api/subjects/<subjectId from a referral> -H "Authorization: Bearer $TOKEN" -H 'X-Purpose: marac.risk-management'`);
+  say('  the same subject as another role or purpose shows what the agreement (deploy/isa/shp-isa.yaml) gives that reader;');
+  say('  as marac-member-police: GET /api/notifications (X-Purpose: marac.risk-management) has the joint visit for Katie Rowe;');
+  say('  as auditor: GET /api/audit?subjectId=<id> and /api/audit/verify (X-Purpose: audit.oversight)');
   say('');
   say('Ctrl-C stops everything (the embedded database is thrown away).');
 
