@@ -33,7 +33,7 @@ describe('hub-api notifications on PostgreSQL', () => {
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(1);
     const [n] = res.body;
-    expect(n).toMatchObject({ kind: 'work-item.joint-visit', purpose: 'marac.risk-management', withheld: 0 });
+    expect(n).toMatchObject({ kind: 'work-item.joint-visit', purpose: 'marac.risk-management', workItemStatus: 'open', withheld: 0 });
     expect(n.records.map((r: { clause: string }) => r.clause)).toEqual(['marac.da-incident', 'marac.da-incident']);
     expect(n.records[0].record.victim).toEqual({ givenName: 'Test', familyName: expect.any(String), dateOfBirth: expect.any(String), address: { postcode: expect.any(String) } });
     expect(n.records[0].record.victim.personRef).toBeUndefined();

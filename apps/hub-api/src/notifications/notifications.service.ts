@@ -21,6 +21,8 @@ export interface DeliveredNotification {
   purpose: string;
   subjectId: string | null;
   createdAt: string;
+  /** for a work item: whether it is still open (a link changed since can withdraw it) */
+  workItemStatus?: string;
   /** the records it is about, each cut to what the agreement gives this reader now */
   records: { agency: string; kind: string; clause: string; tier: 'fields' | 'signpost'; record?: Record<string, unknown> }[];
   /** records of the notification this reader may not see at all */
@@ -49,7 +51,7 @@ export class NotificationsService {
                 COALESCE((SELECT array_agg(DISTINCT c.event_id) FROM consolidation.chronology c JOIN consolidation.persons p USING (agency, person_ref)
                            WHERE c.record_ref = ANY(w.refs) AND (p.subject_id = w.subject_id OR w.rule = 'community-trigger')), '{}'), w.id
            FROM consolidation.work_items w CROSS JOIN unnest(w.owner_teams) AS team
-          WHERE w.rule = $1 AND w.status <> 'withdrawn'
+          WHERE w.rule = $1 AND w.status <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM hub.notifications n WHERE n.work_item_id = w.id)
          ON CONFLICT DO NOTHING`,
         [rule, route.role, route.purpose],
       );
@@ -59,7 +61,8 @@ export class NotificationsService {
   async deliver(reader: HubUser, purpose: string, limit = 200): Promise<{ notifications: DeliveredNotification[]; releases: { subjectId: string | null; release: Release }[] }> {
     await this.fromWorkItems();
     const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT n.id, n.kind, n.purpose, n.subject_id, n.created_at, n.event_ids FROM hub.notifications n
+      `SELECT n.id, n.kind, n.purpose, n.subject_id, n.created_at, n.event_ids, w.status AS work_item_status
+         FROM hub.notifications n LEFT JOIN consolidation.work_items w ON w.id = n.work_item_id
         WHERE n.recipient_role = ANY($1::text[]) AND n.purpose = $2 AND (n.recipient_team IS NULL OR n.recipient_team = ANY($3::text[]))
         ORDER BY n.created_at DESC LIMIT $4`,
       [reader.roles, purpose, [reader.team, reader.agency].filter(Boolean), limit],
@@ -86,7 +89,10 @@ export class NotificationsService {
         if (cut.tier === 'deny') withheld++;
         else out.push({ agency: r.agency, kind: r.kind, clause: cut.clause, tier: cut.tier, ...(cut.tier === 'fields' ? { record: cut.data } : {}) });
       }
-      return { id: n.id, kind: n.kind, purpose: n.purpose, subjectId: n.subject_id, createdAt: new Date(n.created_at).toISOString(), records: out, withheld };
+      return {
+        id: n.id, kind: n.kind, purpose: n.purpose, subjectId: n.subject_id, createdAt: new Date(n.created_at).toISOString(),
+        ...(n.work_item_status ? { workItemStatus: n.work_item_status } : {}), records: out, withheld,
+      };
     });
     if (rows.length) await this.dataSource.query(`UPDATE hub.notifications SET first_delivered_at = now() WHERE id = ANY($1::uuid[]) AND first_delivered_at IS NULL`, [rows.map((r) => r.id)]);
     return { notifications, releases };
