@@ -125,6 +125,7 @@ describe('information-sharing matrix end to end on Kafka', () => {
         }
       }
     }
+    process.stdout.write(`isa matrix over HTTP: ${HUB_ROLES.length} roles × ${purposes.length} purposes × ${subjects.length} subjects, ${checked} (subject, source) answers checked\n`);
     expect(faults).toEqual([]);
     expect(checked).toBeGreaterThan(100);
   }, 300_000);
@@ -174,6 +175,7 @@ describe('information-sharing matrix end to end on Kafka', () => {
         }
       }
     }
+    process.stdout.write(`isa matrix over notifications: ${held.length} records × every role of every purpose, ${checked} deliveries checked\n`);
     expect(faults).toEqual([]);
     expect(checked).toBeGreaterThan(200);
   }, 300_000);
@@ -224,6 +226,7 @@ describe('information-sharing matrix end to end on Kafka', () => {
     expect(await traces('MX-V"')).toEqual([]);
     expect(await traces('MX-P"')).toEqual(expect.arrayContaining(['persons', 'chronology'])); // the probe finds what is there
     const [after] = await sql<{ persons: number }>(`SELECT count(*)::int AS persons FROM consolidation.persons`);
+    process.stdout.write(`erasure and replay: ${after.persons} agency persons back after replaying ${before[0].processed} events; the erased one not\n`);
     expect(after.persons).toBe(before[0].persons);
     // the others came back: the perpetrator of the erased victim's incident, with the victim scrubbed from it
     const [record] = await sql<{ record: { victim: unknown } }>(`SELECT record FROM consolidation.chronology WHERE person_ref = 'MX-P'`);
