@@ -22,3 +22,4 @@ export * from './rules/derived-events.dto';
 export * from './identity/identity-decision.dto';
 export * from './dates';
 export * from './privacy/privacy.dto';
+export * from './areas';
