@@ -12,6 +12,8 @@ import { HubAuditChain1764100000000 } from './migrations/1764100000000-hub-audit
 import { HubSubjectRights1764200000000 } from './migrations/1764200000000-hub-subject-rights';
 import { HubNotifications1764300000000 } from './migrations/1764300000000-hub-notifications';
 import { HubAuditRetention1764400000000 } from './migrations/1764400000000-hub-audit-retention';
+import { HubMarac1764500000000 } from './migrations/1764500000000-hub-marac';
+import { loadMaracGroups } from './marac/marac-groups';
 
 export const HUB_SCHEMA = 'hub';
 
@@ -29,11 +31,12 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
     reloaded: (agreements) => log.log('agreements reloaded', { versions: agreements.map((a) => `${a.id} ${a.version} (${a.status})`) }),
     refused: (error) => log.error('agreement change refused: the versions in force stay', { error: error.message }),
   });
-  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000] }, opts.databaseUrl);
+  const maracGroups = loadMaracGroups();
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000, HubMarac1764500000000] }, opts.databaseUrl);
   const transport = opts.transport ?? transportFromEnv('hub-api');
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
   relay.start();
-  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy, watch }), {
+  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy, watch, maracGroups }), {
     service: 'hub-api',
     title: 'safer-hub API',
     description:

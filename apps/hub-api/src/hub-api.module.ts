@@ -15,6 +15,9 @@ import { DemoTokenController } from './auth/demo-token.controller';
 import { TokenService } from './auth/tokens';
 import { MaracReferralsController } from './marac/marac-referrals.controller';
 import { MaracReferralsReader } from './marac/marac-referrals.reader';
+import { loadMaracGroups } from './marac/marac-groups';
+import { MaracMeetingsController } from './marac/marac-meetings.controller';
+import { MaracScreeningService } from './marac/marac-screening.service';
 import { IdentityController } from './identity/identity.controller';
 import { AccessExportController } from './subject-rights/access-export.controller';
 import { Restrictions } from './subject-rights/restrictions';
@@ -26,7 +29,7 @@ import { SubjectsReader } from './subjects/subjects.reader';
 
 @Module({})
 export class HubApiModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint; watch: AgreementWatch }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint; watch: AgreementWatch; maracGroups: ReturnType<typeof loadMaracGroups> }): DynamicModule {
     return {
       module: HubApiModule,
       imports: [
@@ -36,7 +39,7 @@ export class HubApiModule {
           onShutdown: [() => deps.relay.stop(), async () => deps.watch.stop()],
         }),
       ],
-      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController],
+      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },
@@ -49,6 +52,7 @@ export class HubApiModule {
         SubjectsReader,
         Restrictions,
         NotificationsService,
+        { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
         ConsentStore,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

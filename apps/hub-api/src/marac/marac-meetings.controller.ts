@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PersonDto } from '../../../../libs/contracts/src';
+import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
+import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { AuditService } from '../audit/audit.service';
+import { Access, AuthedRequest } from '../auth/auth.guard';
+import { DA_SOURCES } from '../subjects/subjects.reader';
+import { MaracScreeningService } from './marac-screening.service';
+
+const GROUPS = ['north', 'south'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COORDINATOR = { roles: ['marac-coordinator'], purposes: ['marac.risk-management'] };
+const MEETING = { roles: ['marac-coordinator', 'marac-member'], purposes: ['marac.risk-management'] };
+
+export class AcceptReferralDto {
+  @ApiPropertyOptional({ enum: GROUPS, description: 'needed only when the victim’s postcode does not place them in one group' })
+  @IsOptional() @IsIn(GROUPS)
+  group?: (typeof GROUPS)[number];
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional() @IsString() @MaxLength(2000)
+  reason?: string;
+}
+
+export class RejectReferralDto {
+  @ApiProperty({ example: 'Not DA: the parties are not personally connected', description: 'why: kept with the decision' })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+}
+
+export class MergeReferralDto extends RejectReferralDto {
+  @ApiProperty({ format: 'uuid', description: 'the referral of the same victim this one duplicates' })
+  @IsUUID()
+  into: string;
+}
+
+/**
+ * The MARAC coordinator screens the referrals the hub raised and runs the fortnightly
+ * meetings of the north and south groups (deploy/marac/groups.yaml). Every decision and
+ * every agenda read is audited.
+ */
+@ApiTags('marac')
+@ApiBearerAuth()
+@Controller('api/marac')
+export class MaracMeetingsController {
+  constructor(
+    private readonly screening: MaracScreeningService,
+    private readonly audit: AuditService,
+    private readonly policy: PolicyDecisionPoint,
+  ) {}
+
+  @Post('referrals/:id/accept')
+  @HttpCode(200)
+  @Access(COORDINATOR)
+  @ApiBody({ type: AcceptReferralDto })
+  @ApiOkResponse({ description: '`{group, meetingId, startsAt}`: listed at the first meeting of the victim’s group at least `researchDays` ahead with room (the lowest priority move on past the cap)' })
+  async accept(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const dto = validOrThrow(AcceptReferralDto, body ?? {});
+    const listed = await this.screening.accept(this.referralId(id), req.user.sub, dto);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.referral.accepted', decision: 'allowed', subjectIds: [listed.subjectId], reason: dto.reason });
+    return { group: listed.group, meetingId: listed.meetingId, startsAt: listed.startsAt };
+  }
+
+  @Post('referrals/:id/reject')
+  @HttpCode(200)
+  @Access(COORDINATOR)
+  @ApiBody({ type: RejectReferralDto })
+  @ApiOkResponse({ description: '`{status: "rejected"}`' })
+  async reject(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const { reason } = validOrThrow(RejectReferralDto, body);
+    const { subjectId } = await this.screening.reject(this.referralId(id), req.user.sub, reason);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.referral.rejected', decision: 'allowed', subjectIds: [subjectId], reason });
+    return { status: 'rejected' };
+  }
+
+  @Post('referrals/:id/merge')
+  @HttpCode(200)
+  @Access(COORDINATOR)
+  @ApiBody({ type: MergeReferralDto })
+  @ApiOkResponse({ description: '`{status: "merged", into}`' })
+  async merge(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const { into, reason } = validOrThrow(MergeReferralDto, body);
+    const { subjectId } = await this.screening.merge(this.referralId(id), into, req.user.sub, reason);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.referral.merged', decision: 'allowed', subjectIds: [subjectId], reason });
+    return { status: 'merged', into };
+  }
+
+  @Get('meetings')
+  @Access(MEETING)
+  @ApiQuery({ name: 'group', enum: GROUPS })
+  @ApiOkResponse({ description: 'the next six meetings of the group: `[{id, group, startsAt, cases, cap, attendees}]`' })
+  async meetings(@Query('group') group?: string) {
+    if (!group || !(GROUPS as readonly string[]).includes(group)) throw badRequest('bad query', [{ path: 'group', reason: 'north or south' }]);
+    return this.screening.meetings(group as (typeof GROUPS)[number]);
+  }
+
+  /** The agenda: cases in priority order (risk, repeat, DASH ticks, age), each victim as the reader’s MARAC clause gives them. */
+  @Get('meetings/:id/agenda')
+  @Access(MEETING)
+  @ApiOkResponse({ description: '`{id, group, startsAt, cap, attendees, cases: [{referralId, subjectId, criterion, repeat, riskLevel, ticks, triggeredAt, victim}]}`' })
+  async agenda(@Req() req: AuthedRequest, @Param('id') id: string) {
+    if (!UUID.test(id)) throw badRequest('bad meeting id', [{ path: 'id', reason: 'must be a UUID' }]);
+    const agenda = await this.screening.agenda(id);
+    const releases = new Map<string, Release>();
+    const cases = agenda.cases.map(({ victim, ...c }) => {
+      const release = releases.get(c.subjectId) ?? new Release(this.policy, { roles: req.user.roles, purpose: req.purpose });
+      releases.set(c.subjectId, release);
+      const cut = release.of(DA_SOURCES[victim.agency], { victim: victim.person });
+      return { ...c, victim: cut.tier === 'fields' ? { agency: victim.agency, ...(cut.data.victim as Partial<PersonDto>) } : { agency: victim.agency } };
+    });
+    await this.audit.record(
+      [...releases].map(([subjectId, release]) => ({
+        user: req.user, purpose: req.purpose, action: 'marac.agenda.read', decision: 'partly-redacted' as const, subjectIds: [subjectId], agreement: release.agreement, released: release.released(),
+      })),
+    );
+    return { ...agenda, cases };
+  }
+
+  private referralId(id: string): string {
+    if (!UUID.test(id)) throw badRequest('bad referral id', [{ path: 'id', reason: 'must be a UUID' }]);
+    return id;
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newEvent, recordKind } from '../../libs/contracts/src';
+import { defaultAgreementsDir } from '../../libs/isa/src';
+import { getJson, incident, postJson } from '../support/fixtures';
+import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
+
+const DAY = 86_400_000;
+
+/**
+ * The coordinator's screening and the meetings (consolidation raising referrals, hub-api on
+ * PostgreSQL): accept lists a case at the next meeting of the victim's group with time for
+ * research, past the cap the lowest priority move on; reject and merge need a reason.
+ */
+describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
+  let hub: HubOnPostgres;
+  let coordinator: Record<string, string>;
+  const groupsFile = join(mkdtempSync(join(tmpdir(), 'marac-')), 'groups.yaml');
+
+  /** A DA incident with `ticks` DASH ticks for a victim living at `postcode`; returns the referral raised. */
+  const referral = async (ref: string, victimRef: string, postcode: string, ticks: number, daysAgo = 1) => {
+    const k = recordKind('police', 'domestic-incident');
+    const data = incident(ref, victimRef, { ticks, daysAgo });
+    data.victim.address = { line1: '1 Test Street', postcode };
+    const event = newEvent({ type: k.eventType, source: '/safer-hub/police', partitionKey: k.partitionKey(data), data });
+    await hub.transport.publisher().publish([{ topic: k.topic, key: event.partitionkey, value: JSON.stringify(event) }]);
+    await hub.transport.drained();
+    const list = (await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body as { id: string; triggerIncidentRef: string }[];
+    return list.find((r) => r.triggerIncidentRef === ref)!.id;
+  };
+  const accept = (id: string, body: object = {}) => postJson(`${hub.base}/api/marac/referrals/${id}/accept`, body, coordinator);
+
+  beforeAll(async () => {
+    // cap 2, so a third case shows the overflow
+    writeFileSync(groupsFile, readFileSync(join(defaultAgreementsDir(), '..', 'marac', 'groups.yaml'), 'utf8').replace(/cap: 16/g, 'cap: 2'));
+    process.env.MARAC_GROUPS_FILE = groupsFile;
+    hub = await startHubOnPostgres();
+    delete process.env.MARAC_GROUPS_FILE;
+    coordinator = await hub.as('marac-coordinator', 'marac.risk-management');
+  });
+  afterAll(async () => hub?.close());
+
+  it('lists an accepted case at the first meeting of the victim’s group at least five days ahead, in the fortnightly series', async () => {
+    const id = await referral('MR-DA-1', 'MR-V-1', 'TS24 7AA', 14);
+    const res = await accept(id);
+    expect(res.status).toBe(200);
+    expect(res.body.group).toBe('north');
+    const at = new Date(res.body.startsAt).getTime();
+    expect(at).toBeGreaterThanOrEqual(Date.now() + 5 * DAY - 60_000);
+    expect(at).toBeLessThan(Date.now() + 19 * DAY + 60_000);
+    expect((at - Date.parse('2026-01-08T09:30:00Z')) % (14 * DAY)).toBe(0);
+    const listed = (await getJson(`${hub.base}/api/marac/referrals?status=accepted`, coordinator)).body;
+    expect(listed).toEqual([expect.objectContaining({ id, status: 'accepted', listing: { group: 'north', meetingId: res.body.meetingId, startsAt: res.body.startsAt }, screening: expect.objectContaining({ decidedBy: 'marac-coordinator' }) })]);
+    expect((await accept(id)).status).toBe(409);
+  });
+
+  it('sends a Middlesbrough victim to the south group, and asks which group for a district across a boundary', async () => {
+    const south = await accept(await referral('MR-DA-2', 'MR-V-2', 'TS1 2AA', 15));
+    expect(south.body.group).toBe('south');
+    const shared = await referral('MR-DA-3', 'MR-V-3', 'TS27 4AA', 15);
+    const asked = await accept(shared);
+    expect(asked.status).toBe(400);
+    expect(asked.body.fields).toEqual([{ path: 'group', reason: expect.stringContaining('TS27') }]);
+    expect((await accept(shared, { group: 'east' })).body.fields.map((f: { path: string }) => f.path)).toEqual(['group']);
+    expect((await accept(shared, { group: 'north', reason: 'lives in Hart village' })).body.group).toBe('north');
+  });
+
+  it('keeps an agenda to the cap, highest risk first; the lowest move to the next meeting', async () => {
+    const first = (await accept(await referral('MR-DA-1B', 'MR-V-4', 'TS25 1AA', 20))).body; // north now has 14, 15 (TS27) and 20 ticks: cap 2
+    const agenda = (await getJson(`${hub.base}/api/marac/meetings/${first.meetingId}/agenda`, coordinator)).body;
+    expect(agenda.cap).toBe(2);
+    expect(agenda.cases.map((c: { ticks: number }) => c.ticks)).toEqual([20, 15]);
+    expect(agenda.cases[0].victim).toEqual({ agency: 'police', givenName: 'Test', familyName: expect.any(String), dateOfBirth: expect.any(String), address: { postcode: 'TS25 1AA' } });
+    expect(agenda.attendees).toContain('harbour');
+    const meetings = (await getJson(`${hub.base}/api/marac/meetings?group=north`, coordinator)).body as { id: string; startsAt: string; cases: number }[];
+    const at = meetings.findIndex((m) => m.id === first.meetingId);
+    expect(meetings[at].cases).toBe(2);
+    expect(meetings[at + 1].cases).toBe(1); // the 14-tick case moved on
+    const next = (await getJson(`${hub.base}/api/marac/meetings/${meetings[at + 1].id}/agenda`, await hub.as('marac-member-police', 'marac.risk-management'))).body;
+    expect(next.cases.map((c: { ticks: number }) => c.ticks)).toEqual([14]);
+    expect((await getJson(`${hub.base}/api/marac/meetings?group=west`, coordinator)).body.fields).toEqual([{ path: 'group', reason: 'north or south' }]);
+  });
+
+  it('rejects with a reason, and merges a duplicate only into a referral of the same victim', async () => {
+    const a = await referral('MR-DA-5', 'MR-V-5', 'TS18 1AB', 16, 30);
+    const dup = await referral('MR-DA-6', 'MR-V-5', 'TS18 1AB', 2, 1); // repeat within 12 months of the last referral
+    const other = await referral('MR-DA-7', 'MR-V-7', 'TS18 1AB', 16);
+    const merge = (id: string, body: object) => postJson(`${hub.base}/api/marac/referrals/${id}/merge`, body, coordinator);
+    expect((await merge(dup, { into: other, reason: 'same night' })).body.fields).toEqual([{ path: 'into', reason: expect.stringContaining('another victim') }]);
+    expect((await merge(dup, { into: a, reason: 'the same incident reported twice' })).body).toEqual({ status: 'merged', into: a });
+    const reject = (id: string, body: object) => postJson(`${hub.base}/api/marac/referrals/${id}/reject`, body, coordinator);
+    expect(new Set((await reject(other, {})).body.fields.map((f: { path: string }) => f.path))).toEqual(new Set(['reason']));
+    expect((await reject(other, { reason: 'not personally connected' })).body).toEqual({ status: 'rejected' });
+    expect((await reject(other, { reason: 'again' })).status).toBe(409);
+    const all = (await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body as { id: string; status: string; repeat: boolean; screening?: { reason?: string; mergedInto?: string } }[];
+    expect(all.find((r) => r.id === dup)).toMatchObject({ status: 'merged', repeat: true, screening: { mergedInto: a } });
+    expect(all.find((r) => r.id === other)).toMatchObject({ status: 'rejected', screening: { reason: 'not personally connected' } });
+    expect((await postJson(`${hub.base}/api/marac/referrals/${a}/accept`, {}, await hub.as('marac-member-police', 'marac.risk-management'))).status).toBe(403);
+  });
+});
