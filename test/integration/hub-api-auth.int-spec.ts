@@ -90,6 +90,8 @@ describe('hub-api auth and audit on PostgreSQL', () => {
       {
         id: expect.any(String),
         subjectId: expect.any(String),
+        source: 'automatic',
+        referringAgency: 'police',
         victim: { agency: 'police', givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-04', address: { postcode: 'TS24 7AA' } },
         criterion: 'visible-high-risk',
         repeat: false,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { newEvent, recordKind } from '../../libs/contracts/src';
 import { defaultAgreementsDir } from '../../libs/isa/src';
 import { getJson, incident, postJson } from '../support/fixtures';
+import { query } from '../support/postgres';
 import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
 
 const DAY = 86_400_000;
@@ -97,5 +98,40 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     expect(all.find((r) => r.id === dup)).toMatchObject({ status: 'merged', repeat: true, screening: { mergedInto: a } });
     expect(all.find((r) => r.id === other)).toMatchObject({ status: 'rejected', screening: { reason: 'not personally connected' } });
     expect((await postJson(`${hub.base}/api/marac/referrals/${a}/accept`, {}, await hub.as('marac-member-police', 'marac.risk-management'))).status).toBe(403);
+  });
+
+  it('takes a referral on professional judgement from an agency, only with consent or a recorded override, and lists it like the rest', async () => {
+    // a victim known to housing only: an ASB report she made, no DA incident, so no automatic referral
+    const k = recordKind('housing', 'asb-report');
+    const data = { reportRef: 'MR-ASB-1', reportedAt: new Date(Date.now() - 2 * DAY).toISOString(), category: 'nuisance', asbType: 'noise', hate: false,
+      reporter: { personRef: 'MR-TG-9', givenName: 'Nadia', familyName: 'Okoro', dateOfBirth: '1988-02-02', address: { line1: '4 Test Row', postcode: 'TS24 8AA' } }, location: { ward: 'Victoria', postcode: 'TS24 8AA' } };
+    const event = newEvent({ type: k.eventType, source: '/safer-hub/housing', partitionKey: k.partitionKey(data), data });
+    await hub.transport.publisher().publish([{ topic: k.topic, key: event.partitionkey, value: JSON.stringify(event) }]);
+    await hub.transport.drained();
+    const [{ subject_id: subjectId }] = await query<{ subject_id: string }>(hub.db.url, `SELECT subject_id FROM consolidation.persons WHERE person_ref = 'MR-TG-9'`);
+    const housing = await hub.as('marac-member-housing', 'marac.risk-management');
+    const refer = () => postJson(`${hub.base}/api/marac/referrals`, { subjectId, reason: 'Disclosed strangulation at a tenancy visit; neighbour dispute masks DA' }, housing);
+
+    expect((await postJson(`${hub.base}/api/subjects/${subjectId}/consent`, { purpose: 'marac.risk-management', state: 'refused', statedAt: new Date(Date.now() - DAY).toISOString() }, housing)).status).toBe(201);
+    const refused = await refer();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatch(/refused.*override/);
+    expect(new Set((await postJson(`${hub.base}/api/marac/referrals`, { subjectId: 'x' }, housing)).body.fields.map((f: { path: string }) => f.path))).toEqual(new Set(['reason', 'subjectId']));
+    await postJson(`${hub.base}/api/subjects/${subjectId}/consent/overrides`, { purpose: 'marac.risk-management', reason: 'high risk of serious harm to the victim or to children in the household', decisionMaker: 'Sam Okafor, Thirteen safeguarding lead' }, housing);
+    const made = await refer();
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ repeat: false, consent: { state: 'refused', override: { decisionMaker: 'Sam Okafor, Thirteen safeguarding lead' }, permitted: true } });
+
+    const listed = ((await getJson(`${hub.base}/api/marac/referrals?subjectId=${subjectId}`, coordinator)).body as Record<string, any>[]);
+    expect(listed).toEqual([expect.objectContaining({
+      id: made.body.id, source: 'manual', referringAgency: 'housing', criterion: 'professional-judgement', status: 'new', referralReason: expect.stringContaining('strangulation'),
+      victim: { agency: 'housing', givenName: 'Nadia', familyName: 'Okoro', dateOfBirth: '1988-02-02', address: { postcode: 'TS24 8AA' } },
+    })]);
+    const accepted = await accept(made.body.id);
+    expect(accepted.body.group).toBe('north');
+    const agenda = (await getJson(`${hub.base}/api/marac/meetings/${accepted.body.meetingId}/agenda`, coordinator)).body;
+    expect(agenda.cases.find((c: { referralId: string }) => c.referralId === made.body.id)).toMatchObject({ source: 'manual', riskLevel: 'high', ticks: null, victim: { givenName: 'Nadia' } });
+    // a second within 12 months is a repeat
+    expect((await refer()).body.repeat).toBe(true);
   });
 });

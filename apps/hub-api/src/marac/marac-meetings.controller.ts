@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PersonDto } from '../../../../libs/contracts/src';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { badRequest, validOrThrow } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
-import { DA_SOURCES } from '../subjects/subjects.reader';
+import { MaracReferralsReader } from './marac-referrals.reader';
 import { MaracScreeningService } from './marac-screening.service';
 
 const GROUPS = ['north', 'south'] as const;
@@ -49,6 +48,7 @@ export class MaracMeetingsController {
     private readonly screening: MaracScreeningService,
     private readonly audit: AuditService,
     private readonly policy: PolicyDecisionPoint,
+    private readonly referrals: MaracReferralsReader,
   ) {}
 
   @Post('referrals/:id/accept')
@@ -104,12 +104,11 @@ export class MaracMeetingsController {
     if (!UUID.test(id)) throw badRequest('bad meeting id', [{ path: 'id', reason: 'must be a UUID' }]);
     const agenda = await this.screening.agenda(id);
     const releases = new Map<string, Release>();
-    const cases = agenda.cases.map(({ victim, ...c }) => {
-      const release = releases.get(c.subjectId) ?? new Release(this.policy, { roles: req.user.roles, purpose: req.purpose });
-      releases.set(c.subjectId, release);
-      const cut = release.of(DA_SOURCES[victim.agency], { victim: victim.person });
-      return { ...c, victim: cut.tier === 'fields' ? { agency: victim.agency, ...(cut.data.victim as Partial<PersonDto>) } : { agency: victim.agency } };
-    });
+    const cases = [];
+    for (const { victim, ...c } of agenda.cases) {
+      const release = releases.get(c.subjectId) ?? releases.set(c.subjectId, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })).get(c.subjectId)!;
+      cases.push({ ...c, victim: (await this.referrals.victimAsSeen(release, c.source, victim)) ?? { agency: victim.agency } });
+    }
     await this.audit.record(
       [...releases].map(([subjectId, release]) => ({
         user: req.user, purpose: req.purpose, action: 'marac.agenda.read', decision: 'partly-redacted' as const, subjectIds: [subjectId], agreement: release.agreement, released: release.released(),

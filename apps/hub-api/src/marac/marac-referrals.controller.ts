@@ -1,12 +1,27 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
-import { badRequest } from '../../../../libs/platform/src';
+import { Body, Controller, Get, NotFoundException, Post, Query, Req, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { consentPermits, ConsentStatus, PolicyDecisionPoint, purposeOf, Release } from '../../../../libs/isa/src';
+import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { ConsentStore } from '../consent/consent.store';
+import { SubjectsReader } from '../subjects/subjects.reader';
+import { MARAC_QUEUE } from './marac-queue';
 import { Restrictions } from '../subject-rights/restrictions';
-import { DA_SOURCES } from '../subjects/subjects.reader';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralView, MaracReferralsReader, REFERRAL_STATUSES } from './marac-referrals.reader';
+
+export class ManualReferralDto {
+  @ApiProperty({ format: 'uuid', description: 'the victim, as a hub subject (from the subject view or a search)' })
+  @IsUUID()
+  subjectId: string;
+
+  @ApiProperty({ example: 'Victim disclosed strangulation at the home visit; 8 ticks but escalating', description: 'the professional judgement: why MARAC' })
+  @IsString() @IsNotEmpty() @MaxLength(4000)
+  reason: string;
+}
 
 const DEFAULT_PAGE = 200;
 const MAX_PAGE = 1000;
@@ -20,6 +35,9 @@ export class MaracReferralsController {
     private readonly audit: AuditService,
     private readonly policy: PolicyDecisionPoint,
     private readonly restrictions: Restrictions,
+    private readonly dataSource: DataSource,
+    private readonly subjects: SubjectsReader,
+    private readonly consent: ConsentStore,
   ) {}
 
   @Get()
@@ -46,19 +64,65 @@ export class MaracReferralsController {
       ...(Number.isInteger(page.offset) && page.offset >= 0 ? [] : [{ path: 'offset', reason: 'a whole number from 0' }]),
     ];
     if (faults.length > 0) throw badRequest('bad query', faults);
-    const listed = await this.referrals.list({ status, subjectId, ...page }, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose }));
+    const releases = new Map<string, Release>();
+    const releaseFor = (id: string) => releases.get(id) ?? releases.set(id, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })).get(id)!;
+    const listed = await this.referrals.list({ status, subjectId, ...page }, releaseFor);
     // A restricted subject is kept but shown to no one (UK GDPR Art 18).
     const restricted = await this.restrictions.restricted([...new Set(listed.map((r) => r.subjectId))]);
     const rows = listed.filter((r) => !restricted.has(r.subjectId));
-    // One audit row per subject listed, each naming what of its victim was released.
-    const subjects = [...new Set(rows.map((r) => r.subjectId))];
+    // One audit row per subject listed, naming what of its victim was released.
     await this.audit.record(
-      subjects.map((id) => {
-        const release = new Release(this.policy, { roles: req.user.roles, purpose: req.purpose });
-        for (const r of rows.filter((x) => x.subjectId === id)) release.of(DA_SOURCES[r.victim.agency], { victim: r.victim });
+      [...new Set(rows.map((r) => r.subjectId))].map((id) => {
+        const release = releases.get(id)!;
         return { user: req.user, purpose: req.purpose, action: 'marac.referrals.list', decision: 'partly-redacted' as const, subjectIds: [id], agreement: release.agreement, released: release.released() };
       }),
     );
     return rows;
+  }
+
+  /**
+   * A referral on professional judgement, by any agency's MARAC representative: the reason,
+   * and the victim's consent as recorded for MARAC (`POST /api/subjects/{id}/consent`). Where
+   * the victim refused, it goes ahead only once a decision maker has recorded an override for
+   * one of the agreement's reasons (`.../consent/overrides`): the referral shows both.
+   * Within 12 months of the victim's last referral it is a repeat.
+   */
+  @Post()
+  @Access({ roles: ['marac-coordinator', 'marac-member'], purposes: ['marac.risk-management'] })
+  @ApiBody({ type: ManualReferralDto })
+  @ApiCreatedResponse({ description: '`{id, repeat, consent}`' })
+  @ApiUnprocessableEntityResponse({ description: 'the victim refused consent and no override is recorded' })
+  async refer(@Req() req: AuthedRequest, @Body() body: unknown): Promise<{ id: string; repeat: boolean; consent: ConsentStatus & { permitted: boolean } }> {
+    const dto = validOrThrow(ManualReferralDto, body);
+    const subjectId = await this.subjects.currentId(dto.subjectId);
+    if (!subjectId) throw new NotFoundException(`no subject ${dto.subjectId}`);
+    const persons: { agency: string; person_ref: string }[] = await this.dataSource.query(
+      `SELECT agency, person_ref FROM consolidation.persons WHERE subject_id = $1 ORDER BY (agency = $2) DESC, linked_at DESC`,
+      [subjectId, req.user.agency],
+    );
+    if (persons.length === 0) throw new NotFoundException(`subject ${subjectId} has no agency record left`);
+    const purpose = purposeOf(this.policy.current(), req.purpose)!;
+    const status = await this.consent.status(subjectId, req.purpose);
+    const permits = consentPermits(purpose, status);
+    if (!permits.permitted) {
+      throw new UnprocessableEntityException({ error: `${permits.reason}: record an override (POST /api/subjects/${subjectId}/consent/overrides) before referring`, fields: [] });
+    }
+    const id = randomUUID();
+    // the victim as the referring agency knows them, or else as last linked
+    const victim = persons[0];
+    const repeat = await this.dataSource.transaction(async (m) => {
+      const [{ recent }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM ${MARAC_QUEUE} q LEFT JOIN hub.marac_screenings s ON s.referral_id = q.id
+          WHERE q.subject_id = $1 AND q.triggered_at >= now() - interval '12 months' AND COALESCE(s.decision, q.raised_status) NOT IN ('rejected', 'merged', 'withdrawn')) AS recent`,
+        [subjectId],
+      );
+      await m.query(
+        `INSERT INTO hub.marac_manual_referrals (id, subject_id, victim_agency, victim_ref, reason, referring_agency, referred_by, repeat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, subjectId, victim.agency, victim.person_ref, dto.reason, req.user.agency, req.user.sub, recent],
+      );
+      await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.referral.made', decision: 'allowed', subjectIds: [subjectId], reason: dto.reason }, m);
+      return recent as boolean;
+    });
+    return { id, repeat, consent: { ...status, permitted: true } };
   }
 }

@@ -3,9 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { homeArea, MaracGroup, PersonDto } from '../../../../libs/contracts/src';
 import { badRequest } from '../../../../libs/platform/src';
 import { followingMeetingAt, MaracGroupConfig, nextMeetingAt } from './marac-groups';
+import { MARAC_QUEUE } from './marac-queue';
 
 const DAY = 86_400_000;
-const RISK_RANK = "CASE d.risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
+const RISK_RANK = "CASE q.risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
 
 export interface AgendaCase {
   referralId: string;
@@ -13,10 +14,12 @@ export interface AgendaCase {
   criterion: string;
   repeat: boolean;
   riskLevel: string;
-  ticks: number;
+  /** DASH ticks of the triggering incident; none for a referral on professional judgement */
+  ticks: number | null;
+  source: 'automatic' | 'manual';
   triggeredAt: string;
   /** the victim's agency record (cut for the reader by the controller) */
-  victim: { agency: string; person: PersonDto };
+  victim: { agency: string; personRef: string; person: PersonDto };
 }
 
 /**
@@ -59,10 +62,7 @@ export class MaracScreeningService {
   async merge(referralId: string, into: string, by: string, reason: string): Promise<{ subjectId: string }> {
     return this.dataSource.transaction(async (m) => {
       const r = await this.pending(m, referralId);
-      const [target] = await m.query(
-        `SELECT r.id, r.subject_id, s.decision FROM consolidation.marac_referrals r LEFT JOIN hub.marac_screenings s ON s.referral_id = r.id WHERE r.id = $1`,
-        [into],
-      );
+      const [target] = await m.query(`SELECT q.id, q.subject_id, s.decision FROM ${MARAC_QUEUE} q LEFT JOIN hub.marac_screenings s ON s.referral_id = q.id WHERE q.id = $1`, [into]);
       const faults = [
         ...(!target ? [{ path: 'into', reason: `no referral ${into}` }] : []),
         ...(target && target.subject_id !== r.subject_id ? [{ path: 'into', reason: 'a referral of another victim: only duplicates of one victim merge' }] : []),
@@ -104,18 +104,15 @@ export class MaracScreeningService {
 
   private async ordered(m: EntityManager, meetingId: string): Promise<AgendaCase[]> {
     const rows: Record<string, any>[] = await m.query(
-      `SELECT s.referral_id, r.subject_id, r.criterion, r.repeat, d.risk_level, d.ticks, r.triggered_at, p.agency, p.person
-         FROM hub.marac_screenings s
-         JOIN consolidation.marac_referrals r ON r.id = s.referral_id
-         JOIN consolidation.da_incidents d ON d.agency = r.trigger_agency AND d.incident_ref = r.trigger_incident_ref
-         JOIN consolidation.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref
+      `SELECT s.referral_id, q.subject_id, q.criterion, q.repeat, q.risk_level, q.ticks, q.source, q.triggered_at, q.victim_agency, q.victim_ref, q.victim
+         FROM hub.marac_screenings s JOIN ${MARAC_QUEUE} q ON q.id = s.referral_id
         WHERE s.meeting_id = $1
-        ORDER BY ${RISK_RANK} DESC, r.repeat DESC, d.ticks DESC, r.triggered_at, s.referral_id`,
+        ORDER BY ${RISK_RANK} DESC, q.repeat DESC, q.ticks DESC NULLS LAST, q.triggered_at, s.referral_id`,
       [meetingId],
     );
     return rows.map((r) => ({
-      referralId: r.referral_id, subjectId: r.subject_id, criterion: r.criterion, repeat: r.repeat, riskLevel: r.risk_level, ticks: r.ticks, triggeredAt: new Date(r.triggered_at).toISOString(),
-      victim: { agency: r.agency, person: r.person },
+      referralId: r.referral_id, subjectId: r.subject_id, criterion: r.criterion, repeat: r.repeat, riskLevel: r.risk_level, ticks: r.ticks, source: r.source, triggeredAt: new Date(r.triggered_at).toISOString(),
+      victim: { agency: r.victim_agency, personRef: r.victim_ref, person: r.victim },
     }));
   }
 
@@ -145,18 +142,15 @@ export class MaracScreeningService {
   }
 
   private async pending(m: EntityManager, referralId: string): Promise<{ subject_id: string; person: PersonDto }> {
+    // one screening of a referral at a time
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('marac-screening:' || $1))`, [referralId]);
     const [r] = await m.query(
-      `SELECT r.subject_id, r.status, p.person, s.decision
-         FROM consolidation.marac_referrals r
-         JOIN consolidation.da_incidents d ON d.agency = r.trigger_agency AND d.incident_ref = r.trigger_incident_ref
-         JOIN consolidation.persons p ON p.agency = d.agency AND p.person_ref = d.victim_ref
-         LEFT JOIN hub.marac_screenings s ON s.referral_id = r.id
-        WHERE r.id = $1 FOR UPDATE OF r`,
+      `SELECT q.subject_id, q.raised_status, q.victim AS person, s.decision FROM ${MARAC_QUEUE} q LEFT JOIN hub.marac_screenings s ON s.referral_id = q.id WHERE q.id = $1`,
       [referralId],
     );
     if (!r) throw new NotFoundException(`no referral ${referralId}`);
     if (r.decision) throw new ConflictException({ error: `referral ${referralId} is already ${r.decision}`, fields: [] });
-    if (r.status === 'withdrawn') throw new ConflictException({ error: `referral ${referralId} was withdrawn: its grounds are gone`, fields: [] });
+    if (r.raised_status === 'withdrawn') throw new ConflictException({ error: `referral ${referralId} was withdrawn: its grounds are gone`, fields: [] });
     return r;
   }
 
