@@ -134,4 +134,29 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     // a second within 12 months is a repeat
     expect((await refer()).body.repeat).toBe(true);
   });
+
+  it('asks every agency round the table for research by two days before the meeting, pre-filled as each reader may see it', async () => {
+    const id = await referral('MR-DA-R', 'MR-V-R', 'TS24 9ZZ', 18);
+    const listed = (await accept(id)).body;
+    const police = await hub.as('marac-member-police', 'marac.risk-management');
+    const housing = await hub.as('marac-member-housing', 'marac.risk-management');
+    const research = (await getJson(`${hub.base}/api/marac/referrals/${id}/research`, police)).body;
+    expect(research.meetingId).toBe(listed.meetingId);
+    expect(research.sections.map((x: { agency: string }) => x.agency)).toEqual(['police', 'harbour', 'housing', 'treatment', 'youth-justice', 'fire', 'hbc', 'probation', 'health', 'childrens-services']);
+    const policeSection = research.sections[0];
+    expect(policeSection).toMatchObject({ agency: 'police', status: 'requested', dueAt: new Date(Date.parse(listed.startsAt) - 2 * DAY).toISOString(), signposted: false });
+    expect(policeSection.prefill).toEqual([expect.objectContaining({ kind: 'domestic-incident', role: 'da-victim', clause: 'marac.da-incident' })]);
+    expect(policeSection.prefill[0].record.victim).toEqual({ givenName: 'Test', familyName: expect.any(String), dateOfBirth: expect.any(String), address: { postcode: 'TS24 9ZZ' } });
+    expect(research.sections[2].prefill).toEqual([]);
+
+    const submit = (agency: string, body: object, as = housing) => postJson(`${hub.base}/api/marac/referrals/${id}/research/${agency}`, body, as);
+    expect((await submit('police', { summary: 'x' })).status).toBe(403);
+    expect((await submit('housing', {})).body.fields.map((f: { path: string }) => f.path)).toContain('summary');
+    expect((await submit('housing', { summary: 'Tenant since 2019; two noise complaints against the partner', risks: 'partner holds keys' })).body).toEqual({ status: 'submitted' });
+    expect((await submit('housing', { summary: 'Tenant since 2019; partner removed from the tenancy in May', corrections: 'the complaints were by the victim' })).status).toBe(200);
+    expect((await submit('mars', { summary: 'x' }, coordinator)).status).toBe(404);
+    const after = (await getJson(`${hub.base}/api/marac/referrals/${id}/research`, coordinator)).body.sections[2];
+    expect(after).toMatchObject({ agency: 'housing', status: 'submitted', submission: { summary: expect.stringContaining('removed'), corrections: expect.any(String), submittedBy: 'marac-member-housing', versions: 2 } });
+    expect(after.submission.risks).toBeUndefined();
+  });
 });

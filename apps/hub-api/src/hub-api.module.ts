@@ -18,6 +18,7 @@ import { MaracReferralsReader } from './marac/marac-referrals.reader';
 import { loadMaracGroups } from './marac/marac-groups';
 import { MaracMeetingsController } from './marac/marac-meetings.controller';
 import { MaracScreeningService } from './marac/marac-screening.service';
+import { MaracResearchService } from './marac/marac-research';
 import { IdentityController } from './identity/identity.controller';
 import { AccessExportController } from './subject-rights/access-export.controller';
 import { Restrictions } from './subject-rights/restrictions';
@@ -53,6 +54,7 @@ export class HubApiModule {
         Restrictions,
         NotificationsService,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
+        { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },
         ConsentStore,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
@@ -6,6 +6,7 @@ import { badRequest, validOrThrow } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralsReader } from './marac-referrals.reader';
+import { MaracResearchService } from './marac-research';
 import { MaracScreeningService } from './marac-screening.service';
 
 const GROUPS = ['north', 'south'] as const;
@@ -35,6 +36,20 @@ export class MergeReferralDto extends RejectReferralDto {
   into: string;
 }
 
+export class ResearchDto {
+  @ApiProperty({ description: 'what the agency holds that is relevant and proportionate: involvement, history, current contact', maxLength: 8000 })
+  @IsString() @IsNotEmpty() @MaxLength(8000)
+  summary: string;
+
+  @ApiPropertyOptional({ description: 'risks the agency sees, to the victim, children or others', maxLength: 4000 })
+  @IsOptional() @IsString() @MaxLength(4000)
+  risks?: string;
+
+  @ApiPropertyOptional({ description: 'what in the pre-filled records is wrong or out of date', maxLength: 4000 })
+  @IsOptional() @IsString() @MaxLength(4000)
+  corrections?: string;
+}
+
 /**
  * The MARAC coordinator screens the referrals the hub raised and runs the fortnightly
  * meetings of the north and south groups (deploy/marac/groups.yaml). Every decision and
@@ -49,6 +64,7 @@ export class MaracMeetingsController {
     private readonly audit: AuditService,
     private readonly policy: PolicyDecisionPoint,
     private readonly referrals: MaracReferralsReader,
+    private readonly researchService: MaracResearchService,
   ) {}
 
   @Post('referrals/:id/accept')
@@ -115,6 +131,35 @@ export class MaracMeetingsController {
       })),
     );
     return { ...agenda, cases };
+  }
+
+  /** Every agency's research section for a listed case: pre-filled as the reader may see it, with status and deadline. */
+  @Get('referrals/:id/research')
+  @Access(MEETING)
+  @ApiOkResponse({ description: '`{subjectId, meetingId, startsAt, sections: [{agency, dueAt, status: requested|submitted|overdue, prefill, signposted, submission?}]}`' })
+  async research(@Req() req: AuthedRequest, @Param('id') id: string) {
+    const release = new Release(this.policy, { roles: req.user.roles, purpose: req.purpose });
+    const out = await this.researchService.sections(this.referralId(id), release);
+    await this.audit.record({
+      user: req.user, purpose: req.purpose, action: 'marac.research.read', decision: 'partly-redacted', subjectIds: [out.subjectId], agreement: release.agreement, released: release.released(),
+    });
+    return out;
+  }
+
+  /** An agency's representative submits (or corrects) their agency's research; the coordinator may enter it for them. */
+  @Post('referrals/:id/research/:agency')
+  @HttpCode(200)
+  @Access(MEETING)
+  @ApiBody({ type: ResearchDto })
+  @ApiOkResponse({ description: '`{status: "submitted"}`' })
+  async submitResearch(@Req() req: AuthedRequest, @Param('id') id: string, @Param('agency') agency: string, @Body() body: unknown) {
+    const dto = validOrThrow(ResearchDto, body);
+    if (!req.user.roles.includes('marac-coordinator') && req.user.agency !== agency) {
+      throw new ForbiddenException(`a ${req.user.agency} representative submits ${req.user.agency}'s research, not ${agency}'s`);
+    }
+    const { subjectId } = await this.researchService.submit(this.referralId(id), agency, req.user.sub, dto);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.research.submitted', decision: 'allowed', subjectIds: [subjectId], reason: `${agency} research` });
+    return { status: 'submitted' };
   }
 
   private referralId(id: string): string {
