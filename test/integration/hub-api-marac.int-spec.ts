@@ -5,6 +5,7 @@ import { newEvent, recordKind } from '../../libs/contracts/src';
 import { defaultAgreementsDir } from '../../libs/isa/src';
 import { getJson, incident, postJson } from '../support/fixtures';
 import { query } from '../support/postgres';
+import { pdfText } from '../support/pdf-text';
 import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
 
 const DAY = 86_400_000;
@@ -158,5 +159,46 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     const after = (await getJson(`${hub.base}/api/marac/referrals/${id}/research`, coordinator)).body.sections[2];
     expect(after).toMatchObject({ agency: 'housing', status: 'submitted', submission: { summary: expect.stringContaining('removed'), corrections: expect.any(String), submittedBy: 'marac-member-housing', versions: 2 } });
     expect(after.submission.risks).toBeUndefined();
+  });
+
+  it('builds the case pack for each reader as the agreement lets them see it, as HTML and as a PDF naming them on every page', async () => {
+    const id = (await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body.find((r: { triggerIncidentRef?: string }) => r.triggerIncidentRef === 'MR-DA-R').id;
+    // the victim is also in treatment: MARAC gets a signpost, never the detail
+    const victim = incident('MR-DA-R', 'MR-V-R').victim;
+    const k = recordKind('treatment', 'referral');
+    const data = { referralRef: 'ST-MR-R1', referredAt: new Date(Date.now() - 3 * DAY).toISOString(), source: 'court', service: 'criminal-justice', orderType: 'drug-rehabilitation-requirement',
+      client: { personRef: 'ST-MR-R', givenName: victim.givenName, familyName: victim.familyName, dateOfBirth: victim.dateOfBirth, identifiers: { crossRefs: [{ agency: 'police', personRef: 'MR-V-R' }] } } };
+    const event = newEvent({ type: k.eventType, source: '/safer-hub/treatment', partitionKey: k.partitionKey(data), data });
+    await hub.transport.publisher().publish([{ topic: k.topic, key: event.partitionkey, value: JSON.stringify(event) }]);
+    await hub.transport.drained();
+
+    const police = await hub.as('marac-member-police', 'marac.risk-management');
+    const pdf = await fetch(`${hub.base}/api/marac/referrals/${id}/case-pack?format=pdf`, { headers: police });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const { pages, text } = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+    for (const heading of ['MARAC case pack', 'Victim, perpetrator and children', 'DASH score and history', 'Chronology across agencies', 'Previous MARACs', 'Risks', 'Agency research', 'Proposed actions']) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain(victim.familyName);
+    expect(text).toContain('18 of 27 DASH questions ticked');
+    expect(text).toContain('partner removed from the tenancy'); // housing's research
+    expect(text).toContain('treatment holds records about this person');
+    for (const page of pages) expect(page).toContain('Prepared for DS Priya Nair (marac-member, police)');
+    // what the MARAC clauses withhold is not in the pack: the street address, the treatment detail
+    expect(text).not.toContain('1 Test Street');
+    expect(text).not.toContain('drug-rehabilitation-requirement');
+    expect(text).not.toContain('criminal-justice');
+
+    const html = await fetch(`${hub.base}/api/marac/referrals/${id}/case-pack`, { headers: coordinator });
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await html.text();
+    expect(page).toContain('Prepared for Morgan Hale (MARAC coordinator)');
+    expect(page).toContain('<h2>Agency research</h2>');
+    expect(page).not.toContain('1 Test Street');
+    const opened = await query<{ actor: string; action: string; clauses: string[] }>(hub.db.url, `SELECT actor, action, clauses FROM hub.audit_log WHERE action LIKE 'marac.case-pack.%' ORDER BY id`);
+    expect(opened.map((o) => `${o.actor} ${o.action}`)).toEqual(['marac-member-police marac.case-pack.pdf', 'marac-coordinator marac.case-pack.html']);
+    expect(opened[0].clauses).toEqual(expect.arrayContaining(['marac.da-incident', 'marac.treatment-referral']));
+    expect((await fetch(`${hub.base}/api/marac/referrals/${id}/case-pack?format=doc`, { headers: coordinator })).status).toBe(400);
   });
 });

@@ -19,6 +19,8 @@ import { loadMaracGroups } from './marac/marac-groups';
 import { MaracMeetingsController } from './marac/marac-meetings.controller';
 import { MaracScreeningService } from './marac/marac-screening.service';
 import { MaracResearchService } from './marac/marac-research';
+import { CasePackService } from './marac/case-pack';
+import { ReadGate } from './subjects/read-gate';
 import { IdentityController } from './identity/identity.controller';
 import { AccessExportController } from './subject-rights/access-export.controller';
 import { Restrictions } from './subject-rights/restrictions';
@@ -52,6 +54,8 @@ export class HubApiModule {
         MaracReferralsReader,
         SubjectsReader,
         Restrictions,
+        ReadGate,
+        CasePackService,
         NotificationsService,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },

@@ -68,6 +68,17 @@ export class Release {
     return undefined;
   }
 
+  /** Counts another release of the same response into this one (a response built from several readers' parts). */
+  absorb(other: Release): void {
+    for (const r of other.released()) {
+      const mine = this.tally.get(r.source);
+      if (mine) mine.records += r.records;
+      else this.tally.set(r.source, { ...r });
+    }
+    if (other.redacted) this.withheld = true;
+    for (const [source, d] of other.decisions) if (!this.decisions.has(source)) this.decisions.set(source, d);
+  }
+
   released(): ReleasedSource[] {
     return [...this.tally.values()];
   }

@@ -1,8 +1,12 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
-import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { badRequest, renderPdf, validOrThrow } from '../../../../libs/platform/src';
+import { ReadGate } from '../subjects/read-gate';
+import { CasePackService, casePackHtml } from './case-pack';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralsReader } from './marac-referrals.reader';
@@ -65,6 +69,9 @@ export class MaracMeetingsController {
     private readonly policy: PolicyDecisionPoint,
     private readonly referrals: MaracReferralsReader,
     private readonly researchService: MaracResearchService,
+    private readonly casePacks: CasePackService,
+    private readonly gate: ReadGate,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Post('referrals/:id/accept')
@@ -160,6 +167,41 @@ export class MaracMeetingsController {
     const { subjectId } = await this.researchService.submit(this.referralId(id), agency, req.user.sub, dto);
     await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.research.submitted', decision: 'allowed', subjectIds: [subjectId], reason: `${agency} research` });
     return { status: 'submitted' };
+  }
+
+  /**
+   * The case pack of a listed case, for this reader: HTML (default) or PDF with the reader's
+   * name and the time on every page. Every opening is audited with what it released; a
+   * restricted subject, or consent MARAC relies on and does not have, refuses it.
+   */
+  @Get('referrals/:id/case-pack')
+  @Access(MEETING)
+  @ApiQuery({ name: 'format', required: false, enum: ['html', 'pdf'] })
+  @ApiProduces('text/html', 'application/pdf')
+  @ApiOkResponse({ description: 'sections: case, victim/perpetrator/children, DASH, chronology, previous MARACs, risks, agency research, proposed actions' })
+  async casePack(@Req() req: AuthedRequest, @Res() res: Response, @Param('id') id: string, @Query('format') format = 'html') {
+    if (!['html', 'pdf'].includes(format)) throw badRequest('bad query', [{ path: 'format', reason: 'html or pdf' }]);
+    const referralId = this.referralId(id);
+    const [listed] = await this.dataSource.query(`SELECT subject_id FROM hub.marac_screenings WHERE referral_id = $1 AND decision = 'accepted'`, [referralId]);
+    if (!listed) throw new NotFoundException(`referral ${referralId} is not listed at a meeting`);
+    const refused = await this.gate.refusal(listed.subject_id, req.purpose);
+    if (refused) {
+      await this.audit.record({ user: req.user, purpose: req.purpose, action: `marac.case-pack.${format}`, subjectIds: [listed.subject_id], decision: 'denied', reason: refused });
+      throw new ForbiddenException(refused);
+    }
+    const { spec, subjectId, release } = await this.casePacks.build(referralId, req.user, req.purpose);
+    await this.audit.record({
+      user: req.user, purpose: req.purpose, action: `marac.case-pack.${format}`, subjectIds: [subjectId], decision: release.redacted ? 'partly-redacted' : 'allowed',
+      agreement: release.agreement, released: release.released(),
+    });
+    if (format === 'pdf') {
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', `inline; filename="marac-case-pack-${referralId}.pdf"`);
+      res.send(await renderPdf(spec));
+    } else {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.send(casePackHtml(spec));
+    }
   }
 
   private referralId(id: string): string {

@@ -43,16 +43,16 @@ export interface MaracReferralView {
 export class MaracReferralsReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: { status?: string; subjectId?: string; limit: number; offset: number }, releaseFor: (subjectId: string) => Release): Promise<MaracReferralView[]> {
+  async list(filter: { status?: string; subjectId?: string; id?: string; limit: number; offset: number }, releaseFor: (subjectId: string) => Release): Promise<MaracReferralView[]> {
     const rows: Record<string, any>[] = await this.dataSource.query(
       `SELECT q.*, COALESCE(s.decision, q.raised_status) AS status, s.marac_group, s.meeting_id, m.starts_at, s.decided_by, s.decided_at, s.reason, s.merged_into
          FROM ${MARAC_QUEUE} q
          LEFT JOIN hub.marac_screenings s ON s.referral_id = q.id
          LEFT JOIN hub.marac_meetings m ON m.id = s.meeting_id
-        WHERE ($1::text IS NULL OR COALESCE(s.decision, q.raised_status) = $1) AND ($2::uuid IS NULL OR q.subject_id = $2)
+        WHERE ($1::text IS NULL OR COALESCE(s.decision, q.raised_status) = $1) AND ($2::uuid IS NULL OR q.subject_id = $2) AND ($5::uuid IS NULL OR q.id = $5)
         ORDER BY q.created_at DESC, q.id
         LIMIT $3 OFFSET $4`,
-      [filter.status ?? null, filter.subjectId ?? null, filter.limit, filter.offset],
+      [filter.status ?? null, filter.subjectId ?? null, filter.limit, filter.offset, filter.id ?? null],
     );
     const out: MaracReferralView[] = [];
     for (const r of rows) {

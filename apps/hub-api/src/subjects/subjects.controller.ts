@@ -1,11 +1,10 @@
 import { Controller, ForbiddenException, Get, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { consentPermits, HUB_ROLES, PolicyDecisionPoint, purposeOf } from '../../../../libs/isa/src';
+import { HUB_ROLES } from '../../../../libs/isa/src';
 import { badRequest } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
-import { ConsentStore } from '../consent/consent.store';
-import { Restrictions, UNRESTRICTED_PURPOSES } from '../subject-rights/restrictions';
+import { ReadGate } from './read-gate';
 import { SubjectsReader, SubjectView } from './subjects.reader';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,9 +21,7 @@ export class SubjectsController {
   constructor(
     private readonly subjects: SubjectsReader,
     private readonly audit: AuditService,
-    private readonly policy: PolicyDecisionPoint,
-    private readonly consent: ConsentStore,
-    private readonly restrictions: Restrictions,
+    private readonly gate: ReadGate,
   ) {}
 
   /**
@@ -42,7 +39,7 @@ export class SubjectsController {
     if (!UUID.test(subjectId)) throw badRequest('bad subject id', [{ path: 'subjectId', reason: 'must be a UUID' }]);
     const current = await this.subjects.currentId(subjectId);
     if (!current) throw new NotFoundException(`no subject ${subjectId}`);
-    const refused = await this.refusal(current, req.purpose);
+    const refused = await this.gate.refusal(current, req.purpose);
     if (refused) {
       await this.audit.record({ user: req.user, purpose: req.purpose, action: 'subjects.view', subjectIds: [current], decision: 'denied', reason: refused });
       throw new ForbiddenException(refused);
@@ -56,16 +53,5 @@ export class SubjectsController {
     }
     await this.audit.record({ ...base, decision: release.redacted ? 'partly-redacted' : 'allowed' });
     return view;
-  }
-
-  /** Before any record: a restriction in force, or consent the purpose relies on and does not have, stops the read. */
-  private async refusal(subjectId: string, purpose: string): Promise<string | undefined> {
-    if (!UNRESTRICTED_PURPOSES.has(purpose) && (await this.restrictions.restricted([subjectId])).has(subjectId)) {
-      return 'processing of this subject is restricted (UK GDPR Art 18) until the restriction is lifted';
-    }
-    const definition = purposeOf(this.policy.current(), purpose);
-    if (!definition) return undefined; // the guard has already refused purposes no agreement covers
-    const decision = consentPermits(definition, await this.consent.status(subjectId, purpose));
-    return decision.permitted ? undefined : decision.reason;
   }
 }
