@@ -201,4 +201,33 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     expect(opened[0].clauses).toEqual(expect.arrayContaining(['marac.da-incident', 'marac.treatment-referral']));
     expect((await fetch(`${hub.base}/api/marac/referrals/${id}/case-pack?format=doc`, { headers: coordinator })).status).toBe(400);
   });
+
+  it('keeps the action log: owner, due date, outcome; an overdue action is flagged and notified to its owner and the coordinator once', async () => {
+    const id = (await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body.find((r: { triggerIncidentRef?: string }) => r.triggerIncidentRef === 'MR-DA-R').id;
+    const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
+    const agree = (body: object) => postJson(`${hub.base}/api/marac/referrals/${id}/actions`, body, coordinator);
+    expect((await agree({ description: '', ownerAgency: 'housing', dueOn: '24/12/2026' })).body.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['description', 'dueOn']));
+    const late = (await agree({ description: 'Change the locks and fit a door chain', ownerAgency: 'housing', dueOn: day(-1) })).body;
+    const next = (await agree({ description: 'Flag the address for a priority response', ownerAgency: 'police', dueOn: day(7) })).body;
+    expect(late).toMatchObject({ ownerAgency: 'housing', status: 'open', overdue: true });
+    expect(next).toMatchObject({ ownerAgency: 'police', status: 'open', overdue: false });
+
+    const housing = await hub.as('marac-member-housing', 'marac.risk-management');
+    const police = await hub.as('marac-member-police', 'marac.risk-management');
+    expect((await getJson(`${hub.base}/api/marac/actions`, housing)).body.map((a: { id: string }) => a.id)).toEqual([late.id]);
+    expect((await getJson(`${hub.base}/api/marac/actions?overdue=true`, coordinator)).body.map((a: { id: string }) => a.id)).toEqual([late.id]);
+    const told = async (as: Record<string, string>) => ((await getJson(`${hub.base}/api/notifications`, as)).body as { kind: string; action?: { id: string } }[]).filter((n) => n.kind === 'marac.action-overdue');
+    expect((await told(housing)).map((n) => n.action?.id)).toEqual([late.id]);
+    expect((await told(coordinator)).map((n) => n.action?.id)).toEqual([late.id]);
+    expect(await told(police)).toEqual([]);
+    expect(await told(housing)).toHaveLength(1); // once
+
+    expect((await postJson(`${hub.base}/api/marac/actions/${late.id}/outcome`, { status: 'done', outcome: 'x' }, police)).status).toBe(404);
+    const closed = await postJson(`${hub.base}/api/marac/actions/${late.id}/outcome`, { status: 'done', outcome: 'Locks changed on the 22nd' }, housing);
+    expect(closed.body).toMatchObject({ status: 'done', overdue: false, outcome: 'Locks changed on the 22nd', closedBy: 'marac-member-housing' });
+    expect((await postJson(`${hub.base}/api/marac/actions/${late.id}/outcome`, { status: 'not-done', outcome: 'y' }, coordinator)).status).toBe(409);
+    const pack = await (await fetch(`${hub.base}/api/marac/referrals/${id}/case-pack`, { headers: coordinator })).text();
+    expect(pack).toContain('Flag the address for a priority response');
+    expect(pack).toContain('Locks changed on the 22nd');
+  });
 });

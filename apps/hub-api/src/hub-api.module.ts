@@ -20,6 +20,7 @@ import { MaracMeetingsController } from './marac/marac-meetings.controller';
 import { MaracScreeningService } from './marac/marac-screening.service';
 import { MaracResearchService } from './marac/marac-research';
 import { CasePackService } from './marac/case-pack';
+import { MaracActionsService } from './marac/marac-actions';
 import { ReadGate } from './subjects/read-gate';
 import { IdentityController } from './identity/identity.controller';
 import { AccessExportController } from './subject-rights/access-export.controller';
@@ -56,6 +57,7 @@ export class HubApiModule {
         Restrictions,
         ReadGate,
         CasePackService,
+        MaracActionsService,
         NotificationsService,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },

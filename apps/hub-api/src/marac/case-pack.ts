@@ -6,6 +6,7 @@ import { PdfDocumentSpec, PdfSection, preparedForLine } from '../../../../libs/p
 import { HubUser } from '../auth/demo-users';
 import { SubjectsReader } from '../subjects/subjects.reader';
 import { MaracReferralsReader } from './marac-referrals.reader';
+import { MaracActionsService } from './marac-actions';
 import { MaracResearchService } from './marac-research';
 
 /** One person as the pack shows them: only the fields the reader was released. */
@@ -31,6 +32,7 @@ export class CasePackService {
     private readonly subjects: SubjectsReader,
     private readonly referrals: MaracReferralsReader,
     private readonly research: MaracResearchService,
+    private readonly actions: MaracActionsService,
   ) {}
 
   async build(referralId: string, reader: HubUser, purpose: string, now = new Date()): Promise<{ spec: PdfDocumentSpec; subjectId: string; release: Release }> {
@@ -54,6 +56,7 @@ export class CasePackService {
         WHERE s.subject_id = $1 AND s.referral_id <> $2 ORDER BY s.decided_at`,
       [referral.subjectId, referralId],
     );
+    const actions = await this.actions.list({ referralId }, now);
     const sections: PdfSection[] = [
       {
         heading: 'Case',
@@ -102,7 +105,12 @@ export class CasePackService {
           s.submission ? `${s.agency}: ${s.submission.summary}${s.submission.corrections ? ` (corrections: ${s.submission.corrections})` : ''}` : `${s.agency}: ${s.status}, due ${s.dueAt.slice(0, 16).replace('T', ' ')} UTC`,
         ),
       },
-      { heading: 'Proposed actions', paragraphs: ['Agreed at the meeting and recorded in the action log.'] },
+      {
+        heading: 'Proposed actions',
+        paragraphs: actions.length
+          ? actions.map((a) => `${a.ownerAgency}, due ${a.dueOn}: ${a.description} (${a.overdue ? 'OVERDUE' : a.status}${a.outcome ? `: ${a.outcome}` : ''})`)
+          : ['None yet: actions agreed at the meeting are recorded in the action log.'],
+      },
     ];
     const spec: PdfDocumentSpec = {
       title: `MARAC case pack`,

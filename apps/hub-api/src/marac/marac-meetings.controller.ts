@@ -2,11 +2,12 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException,
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { badRequest, renderPdf, validOrThrow } from '../../../../libs/platform/src';
 import { ReadGate } from '../subjects/read-gate';
 import { CasePackService, casePackHtml } from './case-pack';
+import { MaracActionsService } from './marac-actions';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralsReader } from './marac-referrals.reader';
@@ -54,6 +55,30 @@ export class ResearchDto {
   corrections?: string;
 }
 
+export class ActionDto {
+  @ApiProperty({ example: 'Fit a sanctuary room at the victim’s home', maxLength: 2000 })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  description: string;
+
+  @ApiProperty({ example: 'housing', description: 'the agency that volunteered it' })
+  @IsString() @IsNotEmpty() @MaxLength(100)
+  ownerAgency: string;
+
+  @ApiProperty({ example: '2026-12-24', format: 'date' })
+  @IsDateString({ strict: true }, { message: 'must be a date, e.g. 2026-12-24' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date, e.g. 2026-12-24' })
+  dueOn: string;
+}
+
+export class ActionOutcomeDto {
+  @ApiProperty({ enum: ['done', 'not-done'] })
+  @IsIn(['done', 'not-done'])
+  status: 'done' | 'not-done';
+
+  @ApiProperty({ example: 'Sanctuary room fitted on 20 December', maxLength: 4000 })
+  @IsString() @IsNotEmpty() @MaxLength(4000)
+  outcome: string;
+}
+
 /**
  * The MARAC coordinator screens the referrals the hub raised and runs the fortnightly
  * meetings of the north and south groups (deploy/marac/groups.yaml). Every decision and
@@ -72,6 +97,7 @@ export class MaracMeetingsController {
     private readonly casePacks: CasePackService,
     private readonly gate: ReadGate,
     private readonly dataSource: DataSource,
+    private readonly actions: MaracActionsService,
   ) {}
 
   @Post('referrals/:id/accept')
@@ -202,6 +228,51 @@ export class MaracMeetingsController {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.send(casePackHtml(spec));
     }
+  }
+
+  /** An action agreed at the meeting for a listed case (the coordinator keeps the action log). */
+  @Post('referrals/:id/actions')
+  @Access(COORDINATOR)
+  @ApiBody({ type: ActionDto })
+  @ApiOkResponse({ description: 'the action: `{id, referralId, description, ownerAgency, dueOn, status, overdue, …}`' })
+  async agreeAction(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const dto = validOrThrow(ActionDto, body);
+    const action = await this.actions.agree(this.referralId(id), req.user.sub, dto);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.action.agreed', decision: 'allowed', subjectIds: [action.subjectId], reason: `${dto.ownerAgency}: ${dto.description}` });
+    return action;
+  }
+
+  /** The owner agency's representative (or the coordinator) records what came of an action. */
+  @Post('actions/:actionId/outcome')
+  @HttpCode(200)
+  @Access(MEETING)
+  @ApiBody({ type: ActionOutcomeDto })
+  @ApiOkResponse({ description: 'the action, closed' })
+  async closeAction(@Req() req: AuthedRequest, @Param('actionId') actionId: string, @Body() body: unknown) {
+    if (!UUID.test(actionId)) throw badRequest('bad action id', [{ path: 'actionId', reason: 'must be a UUID' }]);
+    const dto = validOrThrow(ActionOutcomeDto, body);
+    const coordinator = req.user.roles.includes('marac-coordinator');
+    const action = await this.actions.close(actionId, req.user.sub, coordinator ? undefined : req.user.agency, dto);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: `marac.action.${dto.status}`, decision: 'allowed', subjectIds: [action.subjectId] });
+    return action;
+  }
+
+  /** The action log: the coordinator's for every agency, a representative's for their own; `overdue=true` for those past due. */
+  @Get('actions')
+  @Access(MEETING)
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'referralId', required: false })
+  @ApiOkResponse({ description: 'due date first' })
+  async actionLog(@Req() req: AuthedRequest, @Query('overdue') overdue?: string, @Query('referralId') referralId?: string) {
+    const faults = [
+      ...(overdue === undefined || ['true', 'false'].includes(overdue) ? [] : [{ path: 'overdue', reason: 'true or false' }]),
+      ...(referralId === undefined || UUID.test(referralId) ? [] : [{ path: 'referralId', reason: 'must be a UUID' }]),
+    ];
+    if (faults.length) throw badRequest('bad query', faults);
+    const coordinator = req.user.roles.includes('marac-coordinator');
+    const list = await this.actions.list({ overdue: overdue === undefined ? undefined : overdue === 'true', referralId, ownerAgency: coordinator ? undefined : req.user.agency });
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.actions.list', decision: 'allowed', subjectIds: [...new Set(list.map((a) => a.subjectId))] });
+    return list;
   }
 
   private referralId(id: string): string {

@@ -31,7 +31,8 @@ export class NotificationsController {
     await this.audit.record(
       notifications.map((x, i) => {
         const { release } = releases[i];
-        const nothing = release.released().length === 0;
+        // an overdue-action notice carries the action, not records about the person
+        const nothing = release.released().length === 0 && !x.action;
         return {
           user: req.user, purpose: req.purpose, action: `notifications.deliver ${x.kind}`, subjectIds: x.subjectId ? [x.subjectId] : [],
           decision: nothing ? ('denied' as const) : release.redacted ? ('partly-redacted' as const) : ('allowed' as const),

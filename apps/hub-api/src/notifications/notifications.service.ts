@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { HubUser } from '../auth/demo-users';
+import { MaracAction, MaracActionsService } from '../marac/marac-actions';
 
 /**
  * Who is told of each kind of work item the rules raise, and for which purpose: the owner
@@ -23,6 +24,8 @@ export interface DeliveredNotification {
   createdAt: string;
   /** for a work item: whether it is still open (a link changed since can withdraw it) */
   workItemStatus?: string;
+  /** for an overdue MARAC action: the action as it stands now */
+  action?: MaracAction;
   /** the records it is about, each cut to what the agreement gives this reader now */
   records: { agency: string; kind: string; clause: string; tier: 'fields' | 'signpost'; record?: Record<string, unknown> }[];
   /** records of the notification this reader may not see at all */
@@ -40,6 +43,7 @@ export class NotificationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly policy: PolicyDecisionPoint,
+    private readonly actions: MaracActionsService,
   ) {}
 
   /** Turns work items consolidation raised into notifications for their owner teams, once each. */
@@ -60,8 +64,9 @@ export class NotificationsService {
 
   async deliver(reader: HubUser, purpose: string, limit = 200): Promise<{ notifications: DeliveredNotification[]; releases: { subjectId: string | null; release: Release }[] }> {
     await this.fromWorkItems();
+    await this.actions.notifyOverdue();
     const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT n.id, n.kind, n.purpose, n.subject_id, n.created_at, n.event_ids, w.status AS work_item_status
+      `SELECT n.id, n.kind, n.purpose, n.subject_id, n.created_at, n.event_ids, w.status AS work_item_status, n.action_id
          FROM hub.notifications n LEFT JOIN consolidation.work_items w ON w.id = n.work_item_id
         WHERE n.recipient_role = ANY($1::text[]) AND n.purpose = $2 AND (n.recipient_team IS NULL OR n.recipient_team = ANY($3::text[]))
         ORDER BY n.created_at DESC LIMIT $4`,
@@ -76,6 +81,8 @@ export class NotificationsService {
         )
       : [];
     const byId = new Map(records.map((r) => [r.event_id, r]));
+    const actionIds = rows.map((r) => r.action_id).filter(Boolean);
+    const actions = new Map((actionIds.length ? await this.actions.list({ ids: actionIds }) : []).map((a) => [a.id, a]));
     const releases: { subjectId: string | null; release: Release }[] = [];
     const notifications = rows.map((n) => {
       const release = new Release(this.policy, { roles: reader.roles, purpose });
@@ -91,7 +98,9 @@ export class NotificationsService {
       }
       return {
         id: n.id, kind: n.kind, purpose: n.purpose, subjectId: n.subject_id, createdAt: new Date(n.created_at).toISOString(),
-        ...(n.work_item_status ? { workItemStatus: n.work_item_status } : {}), records: out, withheld,
+        ...(n.work_item_status ? { workItemStatus: n.work_item_status } : {}),
+        ...(n.action_id && actions.get(n.action_id) ? { action: actions.get(n.action_id) } : {}),
+        records: out, withheld,
       };
     });
     if (rows.length) await this.dataSource.query(`UPDATE hub.notifications SET first_delivered_at = now() WHERE id = ANY($1::uuid[]) AND first_delivered_at IS NULL`, [rows.map((r) => r.id)]);
