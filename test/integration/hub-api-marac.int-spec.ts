@@ -230,4 +230,26 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     expect(pack).toContain('Flag the address for a priority response');
     expect(pack).toContain('Locks changed on the 22nd');
   });
+
+  it('reproduces the SafeLives indicators from the meetings held: cases heard, repeat rate, per 10,000 adult women, non-police share', async () => {
+    const all = (await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body as { id: string; triggerIncidentRef?: string; source: string; repeat: boolean; status: string }[];
+    const police = all.find((r) => r.triggerIncidentRef === 'MR-DA-1')!;
+    const manualRepeat = all.find((r) => r.source === 'manual' && r.repeat && r.status === 'new')!;
+    expect((await accept(manualRepeat.id)).status).toBe(200);
+    // both were heard at the north meeting of 15 October (one of the fortnightly series)
+    const [{ id: held }] = await query<{ id: string }>(hub.db.url, `INSERT INTO hub.marac_meetings (marac_group, starts_at) VALUES ('north', '2026-10-15T09:30:00Z') RETURNING id`);
+    await query(hub.db.url, `UPDATE hub.marac_screenings SET meeting_id = $1 WHERE referral_id = ANY($2::uuid[])`, [held, [police.id, manualRepeat.id]]);
+
+    const res = await getJson(`${hub.base}/api/marac/indicators?from=2026-10-01&to=2026-11-01`, await hub.as('analyst', 'analytics.depersonalised'));
+    expect(res.status).toBe(200);
+    const north = res.body.groups.find((g: { group: string }) => g.group === 'north');
+    expect(north).toMatchObject({ casesHeard: 2, repeats: 1, repeatRate: 0.5, adultWomen: 37000 + 78000, nonPoliceReferred: 1, nonPoliceShare: 0.5 });
+    expect(north.per10kAdultWomenPerYear).toBeCloseTo(((2 * 365.25) / 31) * 10_000 / 115_000, 2);
+    expect(res.body.groups.find((g: { group: string }) => g.group === 'south')).toMatchObject({ casesHeard: 0, repeatRate: null });
+    expect(res.body.definitions.repeatRate).toMatch(/12 months/);
+    const csv = await fetch(`${hub.base}/api/marac/indicators?from=2026-10-01&to=2026-11-01&format=csv`, { headers: coordinator });
+    expect((await csv.text()).split('\n')[1]).toMatch(/^north,2,1,0.5,115000,[0-9.]+,1,0.5$/);
+    expect((await getJson(`${hub.base}/api/marac/indicators?from=2026-11-01&to=2026-10-01`, coordinator)).body.fields).toEqual([{ path: 'to', reason: 'must be after from' }]);
+    expect((await getJson(`${hub.base}/api/marac/indicators?from=2026-10-01&to=2026-11-01`, await hub.as('marac-member-police', 'marac.risk-management'))).status).toBe(403);
+  });
 });

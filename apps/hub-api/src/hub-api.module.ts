@@ -21,6 +21,7 @@ import { MaracScreeningService } from './marac/marac-screening.service';
 import { MaracResearchService } from './marac/marac-research';
 import { CasePackService } from './marac/case-pack';
 import { MaracActionsService } from './marac/marac-actions';
+import { MaracIndicatorsService } from './marac/marac-indicators';
 import { ReadGate } from './subjects/read-gate';
 import { IdentityController } from './identity/identity.controller';
 import { AccessExportController } from './subject-rights/access-export.controller';
@@ -60,6 +61,7 @@ export class HubApiModule {
         MaracActionsService,
         NotificationsService,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
+        { provide: MaracIndicatorsService, useFactory: (ds: DataSource) => new MaracIndicatorsService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },
         ConsentStore,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -11,13 +11,15 @@ export interface MaracGroupConfig {
   cap: number;
   researchDays: number;
   attendees: string[];
+  /** women aged 18+ living in the group's areas (configuration) */
+  adultWomen: number;
 }
 
 const DAY = 86_400_000;
 
 /** deploy/marac/groups.yaml, checked: a fault names the file and the field. */
 export function loadMaracGroups(file = process.env.MARAC_GROUPS_FILE ?? join(defaultAgreementsDir(), '..', 'marac', 'groups.yaml')): Record<MaracGroup, MaracGroupConfig> {
-  const doc = parse(readFileSync(file, 'utf8')) as { groups?: Record<string, Record<string, unknown>> };
+  const doc = parse(readFileSync(file, 'utf8')) as { groups?: Record<string, Record<string, unknown>>; adultWomen?: Record<string, unknown> };
   const faults: string[] = [];
   const out = {} as Record<MaracGroup, MaracGroupConfig>;
   for (const group of ['north', 'south'] as const) {
@@ -32,7 +34,12 @@ export function loadMaracGroups(file = process.env.MARAC_GROUPS_FILE ?? join(def
     if (Number.isNaN(first.getTime())) faults.push(`groups.${group}.firstMeeting: an ISO date-time`);
     const areas = list('areas');
     for (const a of areas) if (!(LOCAL_AUTHORITIES as readonly string[]).includes(a)) faults.push(`groups.${group}.areas: unknown local authority ${a}`);
-    out[group] = { areas, firstMeeting: first, everyDays: num('everyDays', 1), cap: num('cap', 1), researchDays: num('researchDays', 0), attendees: list('attendees') };
+    const women = areas.map((a) => doc?.adultWomen?.[a]);
+    if (!women.every((n) => Number.isInteger(n) && (n as number) > 0)) faults.push(`adultWomen: a whole number for each of ${areas.join(', ')}`);
+    out[group] = {
+      areas, firstMeeting: first, everyDays: num('everyDays', 1), cap: num('cap', 1), researchDays: num('researchDays', 0), attendees: list('attendees'),
+      adultWomen: women.reduce<number>((sum, n) => sum + (Number(n) || 0), 0),
+    };
   }
   if (faults.length) throw new Error(`MARAC groups ${file} cannot be used: ${faults.join('; ')}`);
   return out;

@@ -8,6 +8,7 @@ import { badRequest, renderPdf, validOrThrow } from '../../../../libs/platform/s
 import { ReadGate } from '../subjects/read-gate';
 import { CasePackService, casePackHtml } from './case-pack';
 import { MaracActionsService } from './marac-actions';
+import { indicatorsCsv, MaracIndicatorsService } from './marac-indicators';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralsReader } from './marac-referrals.reader';
@@ -98,6 +99,7 @@ export class MaracMeetingsController {
     private readonly gate: ReadGate,
     private readonly dataSource: DataSource,
     private readonly actions: MaracActionsService,
+    private readonly indicatorsService: MaracIndicatorsService,
   ) {}
 
   @Post('referrals/:id/accept')
@@ -273,6 +275,36 @@ export class MaracMeetingsController {
     const list = await this.actions.list({ overdue: overdue === undefined ? undefined : overdue === 'true', referralId, ownerAgency: coordinator ? undefined : req.user.agency });
     await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.actions.list', decision: 'allowed', subjectIds: [...new Set(list.map((a) => a.subjectId))] });
     return list;
+  }
+
+  /**
+   * The SafeLives indicators over a period (`from` inclusive, `to` exclusive, dates): cases
+   * heard, repeat rate, cases per 10,000 adult women a year, share referred by non-police
+   * agencies; JSON with the definitions, or CSV. Counts only: for the coordinator, and for
+   * analysts under the depersonalised purpose.
+   */
+  @Get('indicators')
+  @Access({ roles: ['marac-coordinator', 'analyst'], purposes: ['marac.risk-management', 'analytics.depersonalised'] })
+  @ApiQuery({ name: 'from', description: 'YYYY-MM-DD' })
+  @ApiQuery({ name: 'to', description: 'YYYY-MM-DD (exclusive)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiOkResponse({ description: '`{from, to, groups: [{group, casesHeard, repeats, repeatRate, adultWomen, per10kAdultWomenPerYear, nonPoliceReferred, nonPoliceShare}], definitions}`' })
+  async indicators(@Req() req: AuthedRequest, @Res() res: Response, @Query('from') from?: string, @Query('to') to?: string, @Query('format') format = 'json') {
+    const date = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(`${v}T00:00:00Z`) : undefined);
+    const [start, end] = [date(from), date(to)];
+    const faults = [
+      ...(start ? [] : [{ path: 'from', reason: 'a date, YYYY-MM-DD' }]),
+      ...(end ? [] : [{ path: 'to', reason: 'a date, YYYY-MM-DD' }]),
+      ...(start && end && end <= start ? [{ path: 'to', reason: 'must be after from' }] : []),
+      ...(['json', 'csv'].includes(format) ? [] : [{ path: 'format', reason: 'json or csv' }]),
+    ];
+    if (faults.length) throw badRequest('bad query', faults);
+    const out = await this.indicatorsService.compute(start!, end!);
+    await this.audit.record({ user: req.user, purpose: req.purpose, action: 'marac.indicators', decision: 'allowed', reason: `${from}..${to}` });
+    if (format === 'csv') {
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.send(indicatorsCsv(out.groups));
+    } else res.json(out);
   }
 
   private referralId(id: string): string {
