@@ -83,8 +83,10 @@ export class CasePackService {
       },
       {
         heading: 'Chronology across agencies',
-        table: { columns: ['Agency', 'Record', 'Role', 'What you may see'], rows: view.chronology.map((e) => [e.agency, e.kind, e.role, flatten(e.record)]) },
-        paragraphs: view.signposts.map((s) => `${s.agency} holds records about this person: ask its representative.`),
+        paragraphs: [
+          ...view.chronology.map((e) => `${e.agency} ${e.kind} (${e.role}): ${flatten(e.record)}`),
+          ...view.signposts.map((s) => `${s.agency} holds records about this person: ask its representative.`),
+        ],
       },
       {
         heading: 'Previous MARACs',
@@ -127,7 +129,8 @@ function flatten(value: Record<string, unknown>, prefix = ''): string {
   const out: string[] = [];
   for (const [k, v] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${k}` : k;
-    if (Array.isArray(v)) out.push(v.every((x) => typeof x !== 'object') ? `${path}: ${v.map(String).join(', ')}` : v.map((x) => flatten(x as Record<string, unknown>, path)).join('; '));
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'boolean')) out.push(`${path}: ${v.filter(Boolean).length} of ${v.length} ticked`);
+    else if (Array.isArray(v)) out.push(v.every((x) => typeof x !== 'object') ? `${path}: ${v.map(String).join(', ')}` : v.map((x) => flatten(x as Record<string, unknown>, path)).join('; '));
     else if (v && typeof v === 'object') out.push(flatten(v as Record<string, unknown>, path));
     else out.push(`${path}: ${String(v)}`);
   }
