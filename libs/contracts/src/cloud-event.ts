@@ -54,7 +54,8 @@ export function newEvent<T>(e: NewEvent<T>): CloudEvent<T> {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as event ids and hub ids are written. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks the envelope only; the payload is checked against its registered class. */
 export function envelopeFaults(value: unknown): { path: string; reason: string }[] {
@@ -64,7 +65,7 @@ export function envelopeFaults(value: unknown): { path: string; reason: string }
   const e = value as Record<string, unknown>;
   const faults: { path: string; reason: string }[] = [];
   if (e.specversion !== '1.0') faults.push({ path: 'specversion', reason: 'must be "1.0"' });
-  if (typeof e.id !== 'string' || !UUID.test(e.id)) faults.push({ path: 'id', reason: 'must be a UUID' });
+  if (typeof e.id !== 'string' || !UUID_PATTERN.test(e.id)) faults.push({ path: 'id', reason: 'must be a UUID' });
   for (const key of ['source', 'type', 'partitionkey', 'correlationid'] as const) {
     if (typeof e[key] !== 'string' || (e[key] as string).length === 0) faults.push({ path: key, reason: 'must be a non-empty string' });
   }

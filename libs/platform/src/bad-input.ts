@@ -2,7 +2,7 @@ import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpExcepti
 import { ClassConstructor } from 'class-transformer';
 import { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
-import { FieldFault, validatePayload } from '../../contracts/src';
+import { FieldFault, UUID_PATTERN, validatePayload } from '../../contracts/src';
 import { HubLogger } from './logger';
 
 /** The public error shape (api.md): `{"error": "...", "fields": [{"path", "reason"}]}`. */
@@ -13,6 +13,17 @@ export interface ErrorBody {
 
 export function badRequest(error: string, fields: FieldFault[] = []): BadRequestException {
   return new BadRequestException({ error, fields } satisfies ErrorBody);
+}
+
+/** The fault of a value that must be a UUID: none when it is one, or when it is absent. */
+export function uuidFaults(value: string | undefined, path: string): FieldFault[] {
+  return value === undefined || UUID_PATTERN.test(value) ? [] : [{ path, reason: 'must be a UUID' }];
+}
+
+/** A path parameter that must be a UUID: returned as it is, or a 400 naming it (`bad <what>`). */
+export function requireUuid(value: string, path: string, what: string): string {
+  if (!UUID_PATTERN.test(value)) throw badRequest(`bad ${what}`, [{ path, reason: 'must be a UUID' }]);
+  return value;
 }
 
 /** Validates a request body against a contract class, or throws a 400 naming every bad field. */

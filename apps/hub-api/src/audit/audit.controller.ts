@@ -1,12 +1,11 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { badRequest } from '../../../../libs/platform/src';
+import { badRequest, uuidFaults } from '../../../../libs/platform/src';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { rowOf, verifyAuditChain } from './audit-chain';
 import { AuditService } from './audit.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 1000;
 
 /** The audit log for auditors: every decision about a person, the agreement version, clauses and fields released. */
@@ -39,7 +38,7 @@ export class AuditController {
   ) {
     const isTime = (v?: string) => v === undefined || !Number.isNaN(Date.parse(v));
     const faults = [
-      ...(subjectId === undefined || UUID.test(subjectId) ? [] : [{ path: 'subjectId', reason: 'must be a UUID' }]),
+      ...uuidFaults(subjectId, 'subjectId'),
       ...(isTime(from) ? [] : [{ path: 'from', reason: 'must be an ISO date-time' }]),
       ...(isTime(to) ? [] : [{ path: 'to', reason: 'must be an ISO date-time' }]),
       ...(Number.isInteger(Number(limit)) && Number(limit) >= 1 && Number(limit) <= MAX_PAGE ? [] : [{ path: 'limit', reason: `a whole number from 1 to ${MAX_PAGE}` }]),

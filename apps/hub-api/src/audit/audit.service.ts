@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { HubUser } from '../auth/demo-users';
 import { ReleasedSource } from '../../../../libs/isa/src';
-import { auditHash, AuditRow } from './audit-chain';
+import { auditHash, AuditRow, GENESIS } from './audit-chain';
 
 export type AuditDecision = AuditRow['decision'];
 
@@ -37,7 +37,7 @@ export class AuditService {
     if (!manager) return this.dataSource.transaction((m) => this.record(list, m));
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('hub.audit_log'))`);
     const [last] = await manager.query(`SELECT hash FROM hub.audit_log ORDER BY id DESC LIMIT 1`);
-    let prev: string = last?.hash ?? '0'.repeat(64);
+    let prev: string = last?.hash ?? GENESIS;
     const at = new Date().toISOString();
     const rows: (AuditRow & { prevHash: string; hash: string })[] = [];
     for (const e of list) {

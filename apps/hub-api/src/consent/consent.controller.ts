@@ -31,7 +31,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { ConsentDecision, consentPermits, consentStatus, ConsentStatus, PolicyDecisionPoint, Purpose, purposeOf } from '../../../../libs/isa/src';
 import { enqueueEvents, OutboxRelay } from '../../../../libs/messaging/src';
-import { badRequest } from '../../../../libs/platform/src';
+import { badRequest, requireUuid, uuidFaults } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { SubjectsReader } from '../subjects/subjects.reader';
@@ -85,7 +85,6 @@ export interface ConsentView {
 }
 
 const SOURCE = '/safer-hub/hub-api';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The purposes under which partners work with a person (not analytics, audit or identity review). */
 const PERSON_PURPOSES = ['marac.risk-management', 'custody.yjs-notification', 'safeguarding.school-notification', 'community-trigger.case-review'];
 /** Every role of those purposes; which of them may act for the purpose named in the body is the agreement's call. */
@@ -172,7 +171,7 @@ export class ConsentController {
   @ApiForbiddenResponse({ description: 'role or purpose not allowed (audited)' })
   @ApiNotFoundResponse({ description: 'no such subject' })
   async read(@Req() req: AuthedRequest, @Param('subjectId') subjectId: string): Promise<ConsentView> {
-    if (!UUID.test(subjectId)) throw badRequest('bad subject id', [{ path: 'subjectId', reason: 'must be a UUID' }]);
+    requireUuid(subjectId, 'subjectId', 'subject id');
     const current = await this.currentSubject(subjectId);
     const history = await this.store.history(current);
     const status: Record<string, PurposeConsent> = {};
@@ -203,7 +202,7 @@ export class ConsentController {
     more: (purpose: Purpose, raw: Record<string, unknown>) => FieldFault[] = () => [],
   ): Promise<{ dto: T; purpose: Purpose; current: string }> {
     const result = validatePayload(cls, body);
-    const faults = [...(UUID.test(subjectId) ? [] : [{ path: 'subjectId', reason: 'must be a UUID' }]), ...(result.ok ? [] : result.faults)];
+    const faults = [...uuidFaults(subjectId, 'subjectId'), ...(result.ok ? [] : result.faults)];
     const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const purpose = typeof raw.purpose === 'string' ? purposeOf(this.policy.current(), raw.purpose) : undefined;
     const named = (path: string) => faults.some((f) => f.path === path);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
-import { badRequest, renderPdf, validOrThrow } from '../../../../libs/platform/src';
+import { badRequest, renderPdf, requireUuid, uuidFaults, validOrThrow } from '../../../../libs/platform/src';
 import { ReadGate } from '../subjects/read-gate';
 import { CasePackService, casePackHtml } from './case-pack';
 import { MaracActionsService } from './marac-actions';
@@ -16,7 +16,6 @@ import { MaracResearchService } from './marac-research';
 import { MaracScreeningService } from './marac-screening.service';
 
 const GROUPS = ['north', 'south'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COORDINATOR = { roles: ['marac-coordinator'], purposes: ['marac.risk-management'] };
 const MEETING = { roles: ['marac-coordinator', 'marac-member'], purposes: ['marac.risk-management'] };
 
@@ -152,7 +151,7 @@ export class MaracMeetingsController {
   @Access(MEETING)
   @ApiOkResponse({ description: '`{id, group, startsAt, cap, attendees, cases: [{referralId, subjectId, criterion, repeat, riskLevel, ticks, triggeredAt, victim}]}`' })
   async agenda(@Req() req: AuthedRequest, @Param('id') id: string) {
-    if (!UUID.test(id)) throw badRequest('bad meeting id', [{ path: 'id', reason: 'must be a UUID' }]);
+    requireUuid(id, 'id', 'meeting id');
     const agenda = await this.screening.agenda(id);
     const releases = new Map<string, Release>();
     const cases = [];
@@ -251,7 +250,7 @@ export class MaracMeetingsController {
   @ApiBody({ type: ActionOutcomeDto })
   @ApiOkResponse({ description: 'the action, closed' })
   async closeAction(@Req() req: AuthedRequest, @Param('actionId') actionId: string, @Body() body: unknown) {
-    if (!UUID.test(actionId)) throw badRequest('bad action id', [{ path: 'actionId', reason: 'must be a UUID' }]);
+    requireUuid(actionId, 'actionId', 'action id');
     const dto = validOrThrow(ActionOutcomeDto, body);
     const coordinator = req.user.roles.includes('marac-coordinator');
     const action = await this.actions.close(actionId, req.user.sub, coordinator ? undefined : req.user.agency, dto);
@@ -268,7 +267,7 @@ export class MaracMeetingsController {
   async actionLog(@Req() req: AuthedRequest, @Query('overdue') overdue?: string, @Query('referralId') referralId?: string) {
     const faults = [
       ...(overdue === undefined || ['true', 'false'].includes(overdue) ? [] : [{ path: 'overdue', reason: 'true or false' }]),
-      ...(referralId === undefined || UUID.test(referralId) ? [] : [{ path: 'referralId', reason: 'must be a UUID' }]),
+      ...uuidFaults(referralId, 'referralId'),
     ];
     if (faults.length) throw badRequest('bad query', faults);
     const coordinator = req.user.roles.includes('marac-coordinator');
@@ -308,7 +307,6 @@ export class MaracMeetingsController {
   }
 
   private referralId(id: string): string {
-    if (!UUID.test(id)) throw badRequest('bad referral id', [{ path: 'id', reason: 'must be a UUID' }]);
-    return id;
+    return requireUuid(id, 'id', 'referral id');
   }
 }

@@ -3,14 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@n
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { PersonDto } from '../../../../libs/contracts/src';
-import { badRequest, renderPdf } from '../../../../libs/platform/src';
+import { badRequest, renderPdf, uuidFaults } from '../../../../libs/platform/src';
 import { rowOf } from '../audit/audit-chain';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { ConsentHistory, ConsentStore } from '../consent/consent.store';
 import { SubjectsReader, SubjectView } from '../subjects/subjects.reader';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PURPOSE = 'subject-rights.requests';
 
 export interface AccessExport {
@@ -54,7 +53,7 @@ export class AccessExportController {
   @ApiOkResponse({ description: 'the export (JSON), or the same as a PDF' })
   async export(@Req() req: AuthedRequest, @Res() res: Response, @Param('subjectId') subjectId: string, @Query('format') format = 'json'): Promise<void> {
     const faults = [
-      ...(UUID.test(subjectId) ? [] : [{ path: 'subjectId', reason: 'must be a UUID' }]),
+      ...uuidFaults(subjectId, 'subjectId'),
       ...(['json', 'pdf'].includes(format) ? [] : [{ path: 'format', reason: 'json or pdf' }]),
     ];
     if (faults.length) throw badRequest('bad request', faults);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { addMonths, AgencyPersonRef, ErasureApprovedData, EventTypes, IsPastDateTime, newEvent, Topics } from '../../../../libs/contracts/src';
 import { enqueueEvents, OutboxRelay } from '../../../../libs/messaging/src';
-import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { badRequest, requireUuid, validOrThrow } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { SubjectsReader } from '../subjects/subjects.reader';
@@ -13,7 +13,6 @@ import { SubjectsReader } from '../subjects/subjects.reader';
 const KINDS = ['erasure', 'restriction'] as const;
 const STATUSES = ['pending', 'approved', 'refused'] as const;
 const ACCESS = { roles: ['auditor', 'admin'], purposes: ['subject-rights.requests'] };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RightsRequestDto {
   @ApiProperty({ format: 'uuid' })
@@ -130,7 +129,7 @@ export class SubjectRightsController {
   @Access(ACCESS)
   @ApiOkResponse({ description: '`{lifted: true}`: the subject is shown again under the agreement' })
   async lift(@Req() req: AuthedRequest, @Param('subjectId') subjectId: string, @Body() body: unknown) {
-    if (!UUID.test(subjectId)) throw badRequest('bad subject id', [{ path: 'subjectId', reason: 'must be a UUID' }]);
+    requireUuid(subjectId, 'subjectId', 'subject id');
     const { reason } = validOrThrow(LiftDto, body);
     const current = (await this.subjects.currentId(subjectId)) ?? subjectId;
     return this.dataSource.transaction(async (m) => {
@@ -146,7 +145,7 @@ export class SubjectRightsController {
   }
 
   private async decide(req: AuthedRequest, id: string, status: 'approved' | 'refused', reason: string) {
-    if (!UUID.test(id)) throw badRequest('bad request id', [{ path: 'id', reason: 'must be a UUID' }]);
+    requireUuid(id, 'id', 'request id');
     const result = await this.dataSource.transaction(async (m) => {
       const [r] = await m.query(`SELECT * FROM hub.rights_requests WHERE id = $1 FOR UPDATE`, [id]);
       if (!r) throw new NotFoundException(`no request ${id}`);

@@ -1,13 +1,12 @@
 import { Controller, ForbiddenException, Get, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HUB_ROLES } from '../../../../libs/isa/src';
-import { badRequest } from '../../../../libs/platform/src';
+import { requireUuid } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { ReadGate } from './read-gate';
 import { SubjectsReader, SubjectView } from './subjects.reader';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Purposes that are about a person. Analytics never is: analysts get depersonalised feeds, not a person's view. */
 export const PERSON_PURPOSES = [
@@ -36,7 +35,7 @@ export class SubjectsController {
   @ApiNotFoundResponse({ description: 'no such subject' })
   @ApiForbiddenResponse({ description: 'role or purpose not allowed, or nothing about this subject is shared with this reader for this purpose (audited)' })
   async view(@Req() req: AuthedRequest, @Param('subjectId') subjectId: string): Promise<SubjectView> {
-    if (!UUID.test(subjectId)) throw badRequest('bad subject id', [{ path: 'subjectId', reason: 'must be a UUID' }]);
+    requireUuid(subjectId, 'subjectId', 'subject id');
     const current = await this.subjects.currentId(subjectId);
     if (!current) throw new NotFoundException(`no subject ${subjectId}`);
     const refused = await this.gate.refusal(current, req.purpose);
