@@ -4,6 +4,7 @@ import { PersonDto } from '../../../../libs/contracts/src';
 import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
 import { PdfDocumentSpec, PdfSection, preparedForLine } from '../../../../libs/platform/src';
 import { HubUser } from '../auth/demo-users';
+import { recordLines } from '../subjects/record-lines';
 import { SubjectsReader } from '../subjects/subjects.reader';
 import { MaracReferralsReader } from './marac-referrals.reader';
 import { MaracActionsService } from './marac-actions';
@@ -84,7 +85,7 @@ export class CasePackService {
       {
         heading: 'Chronology across agencies',
         paragraphs: [
-          ...view.chronology.map((e) => `${e.agency} ${e.kind} (${e.role}): ${flatten(e.record)}`),
+          ...view.chronology.map((e) => `${e.agency} ${e.kind} (${e.role}): ${recordLines(e.record, { countTicks: true }).join('; ')}`),
           ...view.signposts.map((s) => `${s.agency} holds records about this person: ask its representative.`),
         ],
       },
@@ -97,7 +98,7 @@ export class CasePackService {
       {
         heading: 'Risks',
         paragraphs: [
-          ...Object.entries(view.flags).filter(([, v]) => v).map(([k, v]) => `${k}${typeof v === 'object' ? `: ${flatten(v as Record<string, unknown>)}` : ''}`),
+          ...Object.entries(view.flags).filter(([, v]) => v).map(([k, v]) => `${k}${typeof v === 'object' ? `: ${recordLines(v).join('; ')}` : ''}`),
           ...research.sections.filter((s) => s.submission?.risks).map((s) => `${s.agency}: ${s.submission!.risks}`),
         ],
       },
@@ -122,19 +123,6 @@ export class CasePackService {
     };
     return { spec, subjectId: referral.subjectId, release };
   }
-}
-
-/** A record's values as `path: value; …` for a table cell. */
-function flatten(value: Record<string, unknown>, prefix = ''): string {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(value)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'boolean')) out.push(`${path}: ${v.filter(Boolean).length} of ${v.length} ticked`);
-    else if (Array.isArray(v)) out.push(v.every((x) => typeof x !== 'object') ? `${path}: ${v.map(String).join(', ')}` : v.map((x) => flatten(x as Record<string, unknown>, path)).join('; '));
-    else if (v && typeof v === 'object') out.push(flatten(v as Record<string, unknown>, path));
-    else out.push(`${path}: ${String(v)}`);
-  }
-  return out.filter(Boolean).join('; ');
 }
 
 /** The same pack as an HTML page: the reader and time at the top and foot, every value escaped. */

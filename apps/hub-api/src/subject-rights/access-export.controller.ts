@@ -8,6 +8,7 @@ import { rowOf } from '../audit/audit-chain';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { ConsentHistory, ConsentStore } from '../consent/consent.store';
+import { recordLines } from '../subjects/record-lines';
 import { SubjectsReader, SubjectView } from '../subjects/subjects.reader';
 
 const PURPOSE = 'subject-rights.requests';
@@ -116,13 +117,6 @@ export class AccessExportController {
   }
 }
 
-/** `path: value` for each value of a record, lists joined, for reading on paper. */
-function flatten(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.every((v) => typeof v !== 'object') ? [`${prefix}: ${value.join(', ')}`] : value.flatMap((v, i) => flatten(v, `${prefix}[${i + 1}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
-  return [`${prefix}: ${String(value)}`];
-}
-
 /** The same export laid out for reading on paper. */
 export function accessExportPdf(x: AccessExport, reader: { name: string; agency: string; roles: string[] }) {
   const line = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -151,7 +145,7 @@ export function accessExportPdf(x: AccessExport, reader: { name: string; agency:
       },
       {
         heading: 'Records held',
-        paragraphs: x.view.chronology.map((e) => `${e.agency} ${e.kind} (${e.role}): ${flatten(e.record).join('; ')}`),
+        paragraphs: x.view.chronology.map((e) => `${e.agency} ${e.kind} (${e.role}): ${recordLines(e.record).join('; ')}`),
       },
       {
         heading: 'MARAC referrals and work items',
