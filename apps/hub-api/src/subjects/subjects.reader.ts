@@ -106,7 +106,7 @@ export class SubjectsReader {
     // Each record once per subject role; a record about the person in two roles is released once.
     const entries: (ChronologyEntry & { at: Date; source: string; personRef: string; recordRef: string })[] = [];
     const signposts = new Map<string, string>();
-    const releasedPersonFields = new Map<string, Set<string>>();
+    const personFields = new ReleasedPersonFields();
     for (const r of rows) {
       const out = release.of(r.event_type, r.record);
       if (out.tier === 'deny') continue;
@@ -115,19 +115,14 @@ export class SubjectsReader {
         continue;
       }
       entries.push({ agency: r.agency, kind: r.kind, role: r.role, clause: out.clause, record: out.data, at: new Date(r.occurred_at), source: r.event_type, personRef: r.person_ref, recordRef: r.record_ref });
-      // The person's own details are released as far as this record's clause names them (victim.givenName…).
-      const key = `${r.agency}:${r.person_ref}`;
-      const fields = releasedPersonFields.get(key) ?? new Set<string>();
-      for (const path of personPaths(r.record, r.person_ref)) for (const f of personFieldsOf(out.data, path)) fields.add(f);
-      releasedPersonFields.set(key, fields);
+      personFields.add(r.agency, r.person_ref, r.record, out.data);
     }
     const fieldsTier = (source: string) => release.decision(source).effect === 'fields';
     const identityReview = reader.purpose === 'identity.review';
 
     const shownPersons = persons.flatMap((p) => {
-      const fields = [...(releasedPersonFields.get(`${p.agency}:${p.person_ref}`) ?? [])];
-      if (fields.length === 0) return [];
-      return [{ agency: p.agency, ...(filterFields(p.person, fields) as Partial<PersonDto>) }];
+      const shown = personFields.cut(p.agency, p.person_ref, p.person);
+      return shown ? [{ agency: p.agency, ...(shown as Partial<PersonDto>) }] : [];
     });
 
     // The hub's DASH grade of each DA record: shown only where the reader's clause releases the DASH itself.
@@ -184,19 +179,40 @@ export async function releasedPersons(dataSource: DataSource, people: { agency: 
       WHERE (c.agency, c.person_ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     [people.map((p) => p.agency), people.map((p) => p.personRef)],
   );
-  const fields = new Map<string, Set<string>>();
-  const persons = new Map<string, PersonDto>();
+  const fields = new ReleasedPersonFields();
+  const persons = new Map<string, (typeof rows)[number]>();
   for (const r of rows) {
-    const key = `${r.agency}:${r.person_ref}`;
-    persons.set(key, r.person);
+    persons.set(`${r.agency}:${r.person_ref}`, r);
     const cut = release.of(r.event_type, r.record);
-    if (cut.tier !== 'fields') continue;
-    const set = fields.get(key) ?? new Set<string>();
-    for (const path of personPaths(r.record, r.person_ref)) for (const f of personFieldsOf(cut.data, path)) set.add(f);
-    fields.set(key, set);
+    if (cut.tier === 'fields') fields.add(r.agency, r.person_ref, r.record, cut.data);
   }
-  for (const [key, set] of fields) if (set.size > 0) out.set(key, filterFields(persons.get(key), [...set]));
+  for (const [key, r] of persons) {
+    const shown = fields.cut(r.agency, r.person_ref, r.person);
+    if (shown) out.set(key, shown);
+  }
   return out;
+}
+
+/**
+ * A person's own details are released as far as the clauses of the records they appear in
+ * name them (`victim.givenName` gives the victim's given name): the union over those records.
+ */
+class ReleasedPersonFields {
+  private readonly fields = new Map<string, Set<string>>();
+
+  /** One record the person appears in: `held` as stored, `cut` as released to the reader. */
+  add(agency: string, personRef: string, held: Record<string, unknown>, cut: Record<string, unknown>): void {
+    const key = `${agency}:${personRef}`;
+    const set = this.fields.get(key) ?? new Set<string>();
+    for (const path of personPaths(held, personRef)) for (const f of personFieldsOf(cut, path)) set.add(f);
+    this.fields.set(key, set);
+  }
+
+  /** The person's record cut to what was released of them, or undefined when nothing was. */
+  cut(agency: string, personRef: string, person: PersonDto): Record<string, unknown> | undefined {
+    const set = this.fields.get(`${agency}:${personRef}`);
+    return set?.size ? filterFields(person, [...set]) : undefined;
+  }
 }
 
 /** Where a person sits in a record's data: `victim`, or `childrenPresent` for one of a list. */
