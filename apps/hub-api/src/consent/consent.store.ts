@@ -88,4 +88,10 @@ export class ConsentStore {
       [o.overrideId, o.subjectId, o.purpose, o.reason, o.decisionMaker, o.decidedAt, o.recordedBy],
     );
   }
+
+  /** An approved erasure: every statement and override about the person goes, under old (merged) ids too. */
+  async erase(manager: Pick<EntityManager, 'query'>, subjectId: string): Promise<void> {
+    await manager.query(`${SUBJECT_IDS} DELETE FROM hub.consent_statements WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
+    await manager.query(`${SUBJECT_IDS} DELETE FROM hub.consent_overrides WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
+  }
 }

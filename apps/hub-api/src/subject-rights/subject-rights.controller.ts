@@ -8,6 +8,7 @@ import { enqueueEvents, OutboxRelay } from '../../../../libs/messaging/src';
 import { badRequest, requireUuid, validOrThrow } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
+import { ConsentStore } from '../consent/consent.store';
 import { SubjectsReader } from '../subjects/subjects.reader';
 
 const KINDS = ['erasure', 'restriction'] as const;
@@ -60,6 +61,7 @@ export class SubjectRightsController {
     private readonly subjects: SubjectsReader,
     private readonly audit: AuditService,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    private readonly consent: ConsentStore,
   ) {}
 
   @Post('requests')
@@ -161,9 +163,7 @@ export class SubjectRightsController {
         await enqueueEvents(m, 'hub', [{ topic: Topics.Erasures, event }]);
         // hub-api's own data about the person goes too (consent notes are free text); the audit
         // log stays, as the accountability record (Art 5(2)), and names only the subject id.
-        const ids = `WITH RECURSIVE ids AS (SELECT $1::uuid AS id UNION SELECT s.id FROM consolidation.subjects s JOIN ids ON s.merged_into = ids.id)`;
-        await m.query(`${ids} DELETE FROM hub.consent_statements WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
-        await m.query(`${ids} DELETE FROM hub.consent_overrides WHERE subject_id IN (SELECT id FROM ids)`, [subjectId]);
+        await this.consent.erase(m, subjectId);
       }
       if (status === 'approved' && r.kind === 'restriction') {
         await m.query(`INSERT INTO hub.restrictions (subject_id, request_id, restricted_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, [subjectId, id]);
