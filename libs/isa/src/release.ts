@@ -90,3 +90,24 @@ export function leafCount(value: unknown): number {
   if (value && typeof value === 'object') return Object.values(value).reduce<number>((n, v) => n + leafCount(v), 0);
   return 1;
 }
+
+/** A response about several people: one Release per subject, so each audit row names what was released of that person. */
+export class ReleasesBySubject {
+  private readonly bySubject = new Map<string, Release>();
+
+  constructor(
+    private readonly policy: PolicyDecisionPoint,
+    private readonly reader: { roles: readonly string[]; purpose: string; at?: Date },
+  ) {}
+
+  for(subjectId: string): Release {
+    let release = this.bySubject.get(subjectId);
+    if (!release) this.bySubject.set(subjectId, (release = new Release(this.policy, this.reader)));
+    return release;
+  }
+
+  /** Each subject with its release: those given (in that order, once each), or every one asked about. */
+  entries(subjectIds?: Iterable<string>): [string, Release][] {
+    return subjectIds ? [...new Set(subjectIds)].map((id) => [id, this.for(id)]) : [...this.bySubject];
+  }
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { HubUser } from '../auth/demo-users';
-import { ReleasedSource } from '../../../../libs/isa/src';
+import { Release, ReleasedSource } from '../../../../libs/isa/src';
 import { auditHash, AuditRow, GENESIS } from './audit-chain';
 
 export type AuditDecision = AuditRow['decision'];
@@ -17,6 +17,17 @@ export interface AuditEntry {
   /** the agreement version the decision rested on */
   agreement?: { id: string; version: string };
   released?: ReleasedSource[];
+}
+
+/** One audit row per subject of a response about several people, each naming what was released of that person. */
+export function perSubject(base: Pick<AuditEntry, 'user' | 'purpose' | 'action'>, releases: [string, Release][]): AuditEntry[] {
+  return releases.map(([subjectId, release]) => ({
+    ...base,
+    decision: release.redacted ? 'partly-redacted' : 'allowed',
+    subjectIds: [subjectId],
+    agreement: release.agreement,
+    released: release.released(),
+  }));
 }
 
 /**

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AGENCIES, Agency, EventTypes, IdentityDecision, IdentityDecisionData, IsRef, newEvent, PersonDto, Topics } from '../../../../libs/contracts/src';
 import { enqueueEvents, OutboxRelay } from '../../../../libs/messaging/src';
-import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
+import { PolicyDecisionPoint, ReleasesBySubject } from '../../../../libs/isa/src';
 import { badRequest, validOrThrow } from '../../../../libs/platform/src';
 import { releasedPersons } from '../subjects/subjects.reader';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, perSubject } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 
 export class ReviewDecisionDto {
@@ -88,20 +88,20 @@ export class IdentityController {
     if (faults.length > 0) throw badRequest('bad query', faults);
     const all = await this.read(`r.status = $1 ORDER BY r.score DESC, r.created_at LIMIT $2 OFFSET $3`, [status, page.limit, page.offset]);
     // Each side as the agreement gives a reviewer of that person's records; one audit row per subject shown.
-    const subjects = [...new Set(all.flatMap((i) => [i.person.subjectId, i.candidate.subjectId]))];
-    const releases = new Map(subjects.map((id) => [id, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })]));
-    const cut = async (side: PersonSide): Promise<PersonSide> => {
-      const released = (await releasedPersons(this.dataSource, [{ agency: side.agency, personRef: side.personRef! }], releases.get(side.subjectId)!)).get(`${side.agency}:${side.personRef}`) ?? {};
-      const { address, ...rest } = released as Partial<PersonDto>;
+    const sides = all.flatMap((i) => [i.person, i.candidate]);
+    const releases = new ReleasesBySubject(this.policy, { roles: req.user.roles, purpose: req.purpose });
+    // one read per subject for all of its people shown
+    const released = new Map<string, Record<string, unknown>>();
+    for (const subjectId of new Set(sides.map((x) => x.subjectId))) {
+      const people = sides.filter((x) => x.subjectId === subjectId).map((x) => ({ agency: x.agency, personRef: x.personRef! }));
+      for (const [key, person] of await releasedPersons(this.dataSource, people, releases.for(subjectId))) released.set(key, person);
+    }
+    const cut = (side: PersonSide): PersonSide => {
+      const { address, ...rest } = (released.get(`${side.agency}:${side.personRef}`) ?? {}) as Partial<PersonDto>;
       return { agency: side.agency, subjectId: side.subjectId, ...rest, ...(address?.postcode ? { postcode: address.postcode } : {}) } as PersonSide;
     };
-    const items = await Promise.all(all.map(async (i) => ({ ...i, person: await cut(i.person), candidate: await cut(i.candidate) })));
-    await this.audit.record(
-      subjects.map((id) => {
-        const release = releases.get(id)!;
-        return { user: req.user, purpose: req.purpose, action: 'identity.reviews.list', decision: release.redacted ? ('partly-redacted' as const) : ('allowed' as const), subjectIds: [id], agreement: release.agreement, released: release.released() };
-      }),
-    );
+    const items = all.map((i) => ({ ...i, person: cut(i.person), candidate: cut(i.candidate) }));
+    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'identity.reviews.list' }, releases.entries()));
     return items;
   }
 

@@ -3,13 +3,13 @@ import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PolicyDecisionPoint, Release } from '../../../../libs/isa/src';
+import { PolicyDecisionPoint, Release, ReleasesBySubject } from '../../../../libs/isa/src';
 import { badRequest, renderPdf, requireUuid, uuidFaults, validOrThrow } from '../../../../libs/platform/src';
 import { ReadGate } from '../subjects/read-gate';
 import { CasePackService, casePackHtml } from './case-pack';
 import { MaracActionsService } from './marac-actions';
 import { indicatorsCsv, MaracIndicatorsService } from './marac-indicators';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, perSubject } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralsReader } from './marac-referrals.reader';
 import { MaracResearchService } from './marac-research';
@@ -153,17 +153,12 @@ export class MaracMeetingsController {
   async agenda(@Req() req: AuthedRequest, @Param('id') id: string) {
     requireUuid(id, 'id', 'meeting id');
     const agenda = await this.screening.agenda(id);
-    const releases = new Map<string, Release>();
+    const releases = new ReleasesBySubject(this.policy, { roles: req.user.roles, purpose: req.purpose });
     const cases = [];
     for (const { victim, ...c } of agenda.cases) {
-      const release = releases.get(c.subjectId) ?? releases.set(c.subjectId, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })).get(c.subjectId)!;
-      cases.push({ ...c, victim: (await this.referrals.victimAsSeen(release, c.source, victim)) ?? { agency: victim.agency } });
+      cases.push({ ...c, victim: (await this.referrals.victimAsSeen(releases.for(c.subjectId), c.source, victim)) ?? { agency: victim.agency } });
     }
-    await this.audit.record(
-      [...releases].map(([subjectId, release]) => ({
-        user: req.user, purpose: req.purpose, action: 'marac.agenda.read', decision: 'partly-redacted' as const, subjectIds: [subjectId], agreement: release.agreement, released: release.released(),
-      })),
-    );
+    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'marac.agenda.read' }, releases.entries()));
     return { ...agenda, cases };
   }
 

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiOk
 import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { consentPermits, ConsentStatus, PolicyDecisionPoint, purposeOf, Release } from '../../../../libs/isa/src';
+import { consentPermits, ConsentStatus, PolicyDecisionPoint, purposeOf, ReleasesBySubject } from '../../../../libs/isa/src';
 import { badRequest, validOrThrow } from '../../../../libs/platform/src';
 import { ConsentStore } from '../consent/consent.store';
 import { SubjectsReader } from '../subjects/subjects.reader';
 import { MARAC_QUEUE } from './marac-queue';
 import { Restrictions } from '../subject-rights/restrictions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, perSubject } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
 import { MaracReferralView, MaracReferralsReader, REFERRAL_STATUSES } from './marac-referrals.reader';
 
@@ -64,19 +64,13 @@ export class MaracReferralsController {
       ...(Number.isInteger(page.offset) && page.offset >= 0 ? [] : [{ path: 'offset', reason: 'a whole number from 0' }]),
     ];
     if (faults.length > 0) throw badRequest('bad query', faults);
-    const releases = new Map<string, Release>();
-    const releaseFor = (id: string) => releases.get(id) ?? releases.set(id, new Release(this.policy, { roles: req.user.roles, purpose: req.purpose })).get(id)!;
-    const listed = await this.referrals.list({ status, subjectId, ...page }, releaseFor);
+    const releases = new ReleasesBySubject(this.policy, { roles: req.user.roles, purpose: req.purpose });
+    const listed = await this.referrals.list({ status, subjectId, ...page }, (id) => releases.for(id));
     // A restricted subject is kept but shown to no one (UK GDPR Art 18).
     const restricted = await this.restrictions.restricted([...new Set(listed.map((r) => r.subjectId))]);
     const rows = listed.filter((r) => !restricted.has(r.subjectId));
     // One audit row per subject listed, naming what of its victim was released.
-    await this.audit.record(
-      [...new Set(rows.map((r) => r.subjectId))].map((id) => {
-        const release = releases.get(id)!;
-        return { user: req.user, purpose: req.purpose, action: 'marac.referrals.list', decision: 'partly-redacted' as const, subjectIds: [id], agreement: release.agreement, released: release.released() };
-      }),
-    );
+    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'marac.referrals.list' }, releases.entries(rows.map((r) => r.subjectId))));
     return rows;
   }
 
