@@ -1,10 +1,8 @@
-import { INestApplication } from '@nestjs/common';
 import { CloudEvent, EventTypes, newEvent, PersonDto, recordKind, Topics } from '../../libs/contracts/src';
 import { InProcessTransport } from '../../libs/messaging/src';
-import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
-import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
-import { createTestDatabase, query } from '../support/postgres';
-import { daysAgo, freePort, getJson, postJson } from '../support/fixtures';
+import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
+import { query } from '../support/postgres';
+import { daysAgo, getJson, postJson } from '../support/fixtures';
 import { waitFor } from '../support/services';
 
 const MARAC = 'marac.risk-management';
@@ -16,8 +14,8 @@ const REASON = 'consent was refused but the risk of serious harm outweighs the r
  * the audit, bad input and roles outside the purpose refused, and consent following merges.
  */
 describe('hub-api consent on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: INestApplication[] = [];
+  let hub: HubOnPostgres;
+  let db: HubOnPostgres['db'];
   const transport = new InProcessTransport();
   let base: string;
   let victim: string;
@@ -49,22 +47,15 @@ describe('hub-api consent on PostgreSQL', () => {
   const paths = (res: { body: any }) => res.body.fields.map((f: any) => f.path);
 
   beforeAll(async () => {
-    process.env.HUB_DEMO_MODE = 'true';
-    db = await createTestDatabase();
-    apps.push(await startConsolidation({ transport, databaseUrl: db.url, port: await freePort() }));
-    const port = await freePort();
-    apps.push(await startHubApi({ transport, databaseUrl: db.url, port }));
-    base = `http://127.0.0.1:${port}`;
+    hub = await startHubOnPostgres(transport);
+    ({ db, base } = hub);
     as.coordinator = await headers('marac-coordinator', MARAC);
     as.member = await headers('marac-member-police', MARAC);
     as.navigator = await headers('custody-navigator', 'custody.yjs-notification');
     await custody('C-V', person('CP-P-V1', 'Verity', 'Ashgrove', 'TS25 9ZZ'));
     victim = await subjectOf('CP-P-V1');
   });
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await db?.drop();
-  });
+  afterAll(async () => hub?.close());
 
   it('records given, then refused, then an override; the status follows each, and each write goes out as an event and is audited', async () => {
     const status = async () => {

@@ -1,10 +1,8 @@
-import { INestApplication } from '@nestjs/common';
 import { newEvent, PersonDto, recordKind } from '../../libs/contracts/src';
 import { InProcessTransport } from '../../libs/messaging/src';
-import { startConsolidation } from '../../apps/consolidation/src/consolidation.bootstrap';
-import { startHubApi } from '../../apps/hub-api/src/hub-api.bootstrap';
-import { createTestDatabase, query } from '../support/postgres';
-import { freePort, getJson, postJson } from '../support/fixtures';
+import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
+import { query } from '../support/postgres';
+import { getJson, postJson } from '../support/fixtures';
 import { waitFor } from '../support/services';
 
 /**
@@ -13,8 +11,8 @@ import { waitFor } from '../support/services';
  * reject keeping two people apart, bad decisions refused.
  */
 describe('hub-api identity review on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: INestApplication[] = [];
+  let hub: HubOnPostgres;
+  let db: HubOnPostgres['db'];
   const transport = new InProcessTransport();
   let base: string;
   let reviewer: Record<string, string>;
@@ -32,20 +30,13 @@ describe('hub-api identity review on PostgreSQL', () => {
   const subjectOf = async (ref: string) => (await query<{ subject_id: string }>(db.url, `SELECT subject_id FROM consolidation.persons WHERE person_ref = $1`, [ref]))[0].subject_id;
 
   beforeAll(async () => {
-    process.env.HUB_DEMO_MODE = 'true';
-    db = await createTestDatabase();
-    apps.push(await startConsolidation({ transport, databaseUrl: db.url, port: await freePort() }));
-    const port = await freePort();
-    apps.push(await startHubApi({ transport, databaseUrl: db.url, port }));
-    base = `http://127.0.0.1:${port}`;
+    hub = await startHubOnPostgres(transport);
+    ({ db, base } = hub);
     reviewer = { Authorization: `Bearer ${(await postJson(`${base}/api/auth/demo-token`, { user: 'marac-coordinator' })).body.token}`, 'X-Purpose': 'identity.review' };
     await custody('C-1', person('CP-P-I1', 'Robert', 'TS24 1AA'));
     await custody('C-2', person('CP-P-I2', 'Bob', 'TS24 1AA'));
   });
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await db?.drop();
-  });
+  afterAll(async () => hub?.close());
 
   it('lists possible matches with both sides for a reviewer, audited; others are refused', async () => {
     const res = await getJson(`${base}/api/identity/reviews`, reviewer);

@@ -15,11 +15,10 @@ export interface HubOnPostgres {
   close(): Promise<void>;
 }
 
-/** Consolidation and hub-api on a fresh test database, over the in-process bus, demo sign-in on. */
-export async function startHubOnPostgres(): Promise<HubOnPostgres> {
+/** Consolidation and hub-api on a fresh test database, over the in-process bus (the caller's, if it has one), demo sign-in on. */
+export async function startHubOnPostgres(transport = new InProcessTransport()): Promise<HubOnPostgres> {
   process.env.HUB_DEMO_MODE = 'true';
   const db = await createTestDatabase();
-  const transport = new InProcessTransport();
   const apps: INestApplication[] = [await startConsolidation({ transport, databaseUrl: db.url, port: await freePort() })];
   const port = await freePort();
   apps.push(await startHubApi({ transport, databaseUrl: db.url, port }));
