@@ -85,10 +85,10 @@ export interface ConsentView {
 }
 
 const SOURCE = '/safer-hub/hub-api';
-/** The purposes under which partners work with a person (not analytics, audit or identity review). */
-const PERSON_PURPOSES = ['marac.risk-management', 'custody.yjs-notification', 'safeguarding.school-notification', 'community-trigger.case-review'];
+/** The purposes under which partners work with a person and may ask their consent (not analytics, audit, identity review or rights requests). */
+const CONSENT_PURPOSES = ['marac.risk-management', 'custody.yjs-notification', 'safeguarding.school-notification', 'community-trigger.case-review'];
 /** Every role of those purposes; which of them may act for the purpose named in the body is the agreement's call. */
-const ACCESS = { roles: ['marac-coordinator', 'marac-member', 'custody-navigator', 'yjs-officer', 'agency-officer'], purposes: PERSON_PURPOSES };
+const ACCESS = { roles: ['marac-coordinator', 'marac-member', 'custody-navigator', 'yjs-officer', 'agency-officer'], purposes: CONSENT_PURPOSES };
 
 /**
  * Consent to sharing about a person, per purpose: what the person said (given, refused,
@@ -175,7 +175,7 @@ export class ConsentController {
     const current = await this.currentSubject(subjectId);
     const history = await this.store.history(current);
     const status: Record<string, PurposeConsent> = {};
-    const purposes = new Set([...PERSON_PURPOSES, ...history.statements.map((s) => s.purpose), ...history.overrides.map((o) => o.purpose)]);
+    const purposes = new Set([...CONSENT_PURPOSES, ...history.statements.map((s) => s.purpose), ...history.overrides.map((o) => o.purpose)]);
     for (const id of purposes) {
       const purpose = purposeOf(this.policy.current(), id);
       if (!purpose) continue; // recorded under a purpose the agreement no longer has: in the history, not in the status

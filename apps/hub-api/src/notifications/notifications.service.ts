@@ -48,18 +48,20 @@ export class NotificationsService {
 
   /** Turns work items consolidation raised into notifications for their owner teams, once each. */
   async fromWorkItems(): Promise<void> {
-    for (const [rule, route] of Object.entries(WORK_ITEM_ROUTES)) {
-      await this.dataSource.query(
-        `INSERT INTO hub.notifications (id, kind, recipient_role, recipient_team, purpose, subject_id, event_ids, work_item_id)
-         SELECT gen_random_uuid(), 'work-item.' || w.rule, $2, team, $3, w.subject_id,
-                COALESCE((SELECT array_agg(DISTINCT c.event_id) FROM consolidation.chronology c JOIN consolidation.persons p USING (agency, person_ref)
-                           WHERE c.record_ref = ANY(w.refs) AND (p.subject_id = w.subject_id OR w.rule = 'community-trigger')), '{}'), w.id
-           FROM consolidation.work_items w CROSS JOIN unnest(w.owner_teams) AS team
-          WHERE w.rule = $1 AND w.status <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM hub.notifications n WHERE n.work_item_id = w.id)
-         ON CONFLICT DO NOTHING`,
-        [rule, route.role, route.purpose],
-      );
-    }
+    const routes = Object.entries(WORK_ITEM_ROUTES);
+    // one statement for every rule: this runs before each delivery
+    await this.dataSource.query(
+      `INSERT INTO hub.notifications (id, kind, recipient_role, recipient_team, purpose, subject_id, event_ids, work_item_id)
+       SELECT gen_random_uuid(), 'work-item.' || w.rule, r.role, team, r.purpose, w.subject_id,
+              COALESCE((SELECT array_agg(DISTINCT c.event_id) FROM consolidation.chronology c JOIN consolidation.persons p USING (agency, person_ref)
+                         WHERE c.record_ref = ANY(w.refs) AND (p.subject_id = w.subject_id OR w.rule = 'community-trigger')), '{}'), w.id
+         FROM consolidation.work_items w
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS r(rule, role, purpose) ON r.rule = w.rule
+         CROSS JOIN unnest(w.owner_teams) AS team
+        WHERE w.status <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM hub.notifications n WHERE n.work_item_id = w.id)
+       ON CONFLICT DO NOTHING`,
+      [routes.map(([rule]) => rule), routes.map(([, r]) => r.role), routes.map(([, r]) => r.purpose)],
+    );
   }
 
   async deliver(reader: HubUser, purpose: string, limit = 200): Promise<{ notifications: DeliveredNotification[]; releases: { subjectId: string | null; release: Release }[] }> {
