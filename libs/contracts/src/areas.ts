@@ -54,3 +54,29 @@ export function homeArea(postcode: string | undefined): HomeArea {
   if (SHARED[district]) return { placed: 'shared', district, candidates: SHARED[district] };
   return { placed: 'outside', district };
 }
+
+/** The Youth Justice Service of each authority (domain.md §1: South Tees serves Middlesbrough and Redcar & Cleveland). */
+export const YJS_TEAM_OF: Record<LocalAuthority, 'hartlepool' | 'stockton' | 'south-tees'> = {
+  hartlepool: 'hartlepool',
+  'stockton-on-tees': 'stockton',
+  middlesbrough: 'south-tees',
+  'redcar-and-cleveland': 'south-tees',
+};
+
+/**
+ * The authority of a postcode district outside Cleveland, where the hub can name it: the
+ * neighbouring authorities a Cleveland custody suite sees most, by district or postcode
+ * area. Elsewhere the navigator finds the child's authority; the hub does not guess.
+ */
+const NEIGHBOURS_BY_DISTRICT: Record<string, string> = {
+  DL1: 'Darlington', DL2: 'Darlington', DL3: 'Darlington',
+  DL4: 'County Durham', DL5: 'County Durham', DL12: 'County Durham', DL13: 'County Durham', DL14: 'County Durham', DL15: 'County Durham', DL16: 'County Durham', DL17: 'County Durham',
+  DL6: 'North Yorkshire', DL7: 'North Yorkshire', DL8: 'North Yorkshire', DL9: 'North Yorkshire', DL10: 'North Yorkshire', DL11: 'North Yorkshire',
+  SR8: 'County Durham', SR7: 'County Durham',
+  TS9: 'North Yorkshire',
+};
+const NEIGHBOURS_BY_AREA: Record<string, string> = { DH: 'County Durham', YO: 'North Yorkshire or York', NE: 'Tyneside or Northumberland', SR: 'Sunderland' };
+
+export function authorityOutsideCleveland(district: string): string | undefined {
+  return NEIGHBOURS_BY_DISTRICT[district] ?? NEIGHBOURS_BY_AREA[district.replace(/\d.*$/, '')];
+}

@@ -23,3 +23,4 @@ export * from './identity/identity-decision.dto';
 export * from './dates';
 export * from './privacy/privacy.dto';
 export * from './areas';
+export * from './custody/custody.dto';

@@ -47,6 +47,17 @@ export class IdentifiersDto {
   crossRefs?: AgencyRefDto[];
 }
 
+/** A child's school, as the agency knows it: Operation Encompass notifies its safeguarding lead. */
+export class SchoolDto {
+  @ApiProperty({ example: '900001', description: 'the DfE unique reference number (URN) of the school' })
+  @Matches(/^\d{6}$/, { message: 'must be a six-digit DfE URN' })
+  urn: string;
+
+  @ApiProperty({ example: 'Seaview Primary School' })
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+}
+
 export const SEXES = ['F', 'M', 'X', 'U'] as const;
 
 /** A person as an agency knows them: `personRef` is the agency's own id. */
@@ -78,4 +89,8 @@ export class PersonDto {
   @ApiPropertyOptional({ type: IdentifiersDto })
   @IsOptional() @ValidateNested() @Type(() => IdentifiersDto)
   identifiers?: IdentifiersDto;
+
+  @ApiPropertyOptional({ type: SchoolDto, description: 'for a child: the school they attend (Operation Encompass)' })
+  @IsOptional() @ValidateNested() @Type(() => SchoolDto)
+  school?: SchoolDto;
 }

@@ -1,4 +1,5 @@
 import { ClassConstructor } from 'class-transformer';
+import { CustodyNotificationRaisedData, CustodyNotificationStatusData, CustodyNotificationUpdatedData, InboxStatus, SchoolNotificationRaisedData, TreatmentReferralRequestedData } from './custody/custody.dto';
 import { IdentityDecisionData, MaracReferralWithdrawnData } from './identity/identity-decision.dto';
 import { MaracReferralCreatedData } from './marac/marac-referral.dto';
 import { ConsentOverrideData, ConsentRecordedData, ErasureApprovedData } from './privacy/privacy.dto';
@@ -41,7 +42,21 @@ export const EventTypes = {
   ConsentRecorded: 'uk.shp.hub.consent.recorded.v1',
   ConsentOverrideRecorded: 'uk.shp.hub.consent-override.recorded.v1',
   ErasureApproved: 'uk.shp.hub.erasure.approved.v1',
+  CustodyNotificationRaised: 'uk.shp.consolidation.custody-notification.raised.v1',
+  CustodyNotificationUpdated: 'uk.shp.consolidation.custody-notification.updated.v1',
+  CustodyNotificationDelivered: 'uk.shp.youth-justice.custody-notification.delivered.v1',
+  CustodyNotificationAcknowledged: 'uk.shp.youth-justice.custody-notification.acknowledged.v1',
+  CustodyNotificationEscalated: 'uk.shp.youth-justice.custody-notification.escalated.v1',
+  TreatmentReferralRequested: 'uk.shp.consolidation.treatment-referral.requested.v1',
+  SchoolNotificationRaised: 'uk.shp.consolidation.school-notification.raised.v1',
 } as const;
+
+/** The inbox status event type of each status. */
+export const INBOX_STATUS_EVENTS: Record<InboxStatus, string> = {
+  delivered: EventTypes.CustodyNotificationDelivered,
+  acknowledged: EventTypes.CustodyNotificationAcknowledged,
+  escalated: EventTypes.CustodyNotificationEscalated,
+};
 
 export const Topics = {
   PoliceDomesticIncidents: PoliceTopics.DomesticIncidents,
@@ -50,6 +65,10 @@ export const Topics = {
   IdentityDecisions: 'hub.identity-decisions.v1',
   Consent: 'hub.consent.v1',
   Erasures: 'hub.erasures.v1',
+  CustodyNotifications: 'consolidation.custody-notifications.v1',
+  CustodyInbox: 'youth-justice.custody-inbox.v1',
+  TreatmentReferralRequests: 'consolidation.treatment-referrals.v1',
+  SchoolNotifications: 'consolidation.school-notifications.v1',
 } as const;
 
 const PARTITIONS = 6;
@@ -126,6 +145,49 @@ export const TOPICS: TopicSpec[] = [
       { type: EventTypes.FireSetterYjsNotice, payload: FireSetterYjsNoticeData, summary: 'A child fire-setter is open to a YJS: that YJS is told.' },
       { type: EventTypes.WorkItemWithdrawn, payload: WorkItemWithdrawnData, summary: 'A link changed and a work item’s grounds are no longer one person’s.' },
     ],
+  },
+  {
+    name: Topics.CustodyNotifications,
+    owner: 'consolidation',
+    consumers: ['youth-justice'],
+    description: 'A child entered custody: the notification to the home YJS (or the out-of-area queue), and its updates when the child is released, charged or transferred. Refs and hub ids only; the YJS reads the child’s details from hub-api under the custody purpose.',
+    key: 'the custody ref, so a release follows its entry',
+    partitions: PARTITIONS,
+    events: [
+      { type: EventTypes.CustodyNotificationRaised, payload: CustodyNotificationRaisedData, summary: 'A child (under 18 on arrival, or appearing under 18) entered custody: notify the home YJS.' },
+      { type: EventTypes.CustodyNotificationUpdated, payload: CustodyNotificationUpdatedData, summary: 'The child left custody: released, bailed, charged, remanded or transferred to local authority accommodation.' },
+    ],
+  },
+  {
+    name: Topics.CustodyInbox,
+    owner: 'youth-justice',
+    consumers: ['consolidation'],
+    description: 'What happened to each custody notification in the YJS inbox: delivered to the team, acknowledged by an officer (who, when), or escalated to the team’s managers when nobody acknowledged in time.',
+    key: 'the custody ref',
+    partitions: PARTITIONS,
+    events: [
+      { type: EventTypes.CustodyNotificationDelivered, payload: CustodyNotificationStatusData, summary: 'The notification reached the team’s inbox.' },
+      { type: EventTypes.CustodyNotificationAcknowledged, payload: CustodyNotificationStatusData, summary: 'An officer of the team acknowledged it.' },
+      { type: EventTypes.CustodyNotificationEscalated, payload: CustodyNotificationStatusData, summary: 'Nobody acknowledged it in time: the team’s managers were told.' },
+    ],
+  },
+  {
+    name: Topics.TreatmentReferralRequests,
+    owner: 'consolidation',
+    consumers: [],
+    description: 'Referrals to START from a positive substance test in custody: the young people’s team for a child, the criminal justice team (required assessment) for an adult. Refs and hub ids only; START holds the test itself.',
+    key: 'the hub subject id',
+    partitions: PARTITIONS,
+    events: [{ type: EventTypes.TreatmentReferralRequested, payload: TreatmentReferralRequestedData, summary: 'A positive drug test in custody: refer the person to START.' }],
+  },
+  {
+    name: Topics.SchoolNotifications,
+    owner: 'consolidation',
+    consumers: [],
+    description: 'Operation Encompass: a child was present at a DA incident; the school’s safeguarding lead is to be told before the next school day. Refs, hub ids and the school’s URN only.',
+    key: 'the hub subject id of the child',
+    partitions: PARTITIONS,
+    events: [{ type: EventTypes.SchoolNotificationRaised, payload: SchoolNotificationRaisedData, summary: 'A child was present at a DA incident: notify their school.' }],
   },
 ];
 

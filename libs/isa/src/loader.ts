@@ -7,7 +7,7 @@ import { RECORD_KINDS } from '../../contracts/src';
 import { Agreement } from './agreement';
 
 /** Roles a purpose or clause may name (architecture.md, Users and auth). */
-export const HUB_ROLES = ['marac-coordinator', 'marac-member', 'custody-navigator', 'yjs-officer', 'analyst', 'agency-officer', 'auditor', 'admin'];
+export const HUB_ROLES = ['marac-coordinator', 'marac-member', 'custody-navigator', 'yjs-officer', 'yjs-manager', 'school-safeguarding-lead', 'analyst', 'agency-officer', 'auditor', 'admin'];
 
 /** An agreement file that cannot be used: names the file and every fault. */
 export class AgreementFileError extends Error {

@@ -9,6 +9,9 @@ import { rejudgeSubject, VictimHistoryService } from '../marac/victim-history.se
 import { RulesService } from '../rules/rules.service';
 import { ERASURE_LOCK, scrubErased } from './erasure-register';
 
+/** Tables of things raised about one subject (custody, Encompass, referrals to START): they go with the subject. */
+export const SUBJECT_TABLES: string[] = ['custody_notifications', 'treatment_referral_requests'];
+
 const SCHEMA = 'consolidation';
 /** The erased agency persons of one request, as an SQL row source over $1 (agencies) and $2 (refs). */
 const ERASED = `unnest($1::text[], $2::text[]) AS e(agency, ref)`;
@@ -128,6 +131,9 @@ export class ErasureService {
       `UPDATE ${SCHEMA}.work_items SET subject_id = NULL, data = data - 'reporterSubjectId' WHERE subject_id = ANY($1::uuid[]) AND rule = 'community-trigger'`,
       [subjects],
     );
+    for (const table of SUBJECT_TABLES) {
+      counts[table] = ((await manager.query(`DELETE FROM ${SCHEMA}.${table} WHERE subject_id = ANY($1::uuid[])`, [subjects])) as [unknown[], number])[1];
+    }
     const [marked] = await manager.query(
       `WITH RECURSIVE chain AS (
          SELECT id FROM ${SCHEMA}.subjects WHERE id = ANY($1::uuid[])

@@ -1,4 +1,7 @@
+import { ageOn } from '../dates';
 import { AgencyTopic, involved, RecordKind } from '../records';
+import { FieldFault } from '../validation';
+import { MIN_YOUTH_JUSTICE_AGE } from '../youth-justice/youth-justice.dto';
 import { DomesticIncidentDto } from './domestic-incident.dto';
 import { CrimeOutcomeDto, CustodyEntryDto, CustodyReleasedData, CustodyReleaseDto, PoliceAsbIncidentDto, RecordedCrimeDto } from './police-records.dto';
 
@@ -41,8 +44,20 @@ export const custodyEntryKind: RecordKind<CustodyEntryDto> = {
   topic: PoliceTopics.Custody,
   partitionKey: (d) => d.detainee.personRef,
   occurredAt: (d) => d.arrivedAt,
+  check: custodyEntryFaults,
   involvements: (d) => involved(['detainee', d.detainee]),
 };
+
+/** Age of criminal responsibility: a custody record of a child under 10 is a data error (domain.md §2). */
+function custodyEntryFaults(entry: CustodyEntryDto): FieldFault[] {
+  if (!entry.detainee.dateOfBirth) return [];
+  const age = ageOn(entry.detainee.dateOfBirth, entry.arrivedAt);
+  if (age < 0) return [{ path: 'detainee.dateOfBirth', reason: 'must not be after arrivedAt' }];
+  if (age < MIN_YOUTH_JUSTICE_AGE) {
+    return [{ path: 'detainee.dateOfBirth', reason: `the detainee was ${age} on arrival (${entry.arrivedAt}): under the age of criminal responsibility (${MIN_YOUTH_JUSTICE_AGE}), so this is a data error` }];
+  }
+  return [];
+}
 
 export const custodyReleaseKind: RecordKind<CustodyReleaseDto, CustodyReleasedData> = {
   agency: 'police',
