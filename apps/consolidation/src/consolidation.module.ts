@@ -12,6 +12,8 @@ import { RetentionScheduler, RetentionService } from './privacy/retention.servic
 import { AgencyRecordsHandler } from './records/agency-records.handler';
 import { RecordsService } from './records/records.service';
 import { RulesService } from './rules/rules.service';
+import { CustodyService } from './custody/custody.service';
+import { SchoolNotificationsService } from './encompass/school-notifications.service';
 
 @Module({})
 export class ConsolidationModule {
@@ -27,7 +29,7 @@ export class ConsolidationModule {
       ],
       controllers: [AgencyRecordsHandler, IdentityDecisionsHandler, ErasureHandler],
       providers: [
-        IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService, ErasureService, RetentionService, RetentionScheduler,
+        IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService, ErasureService, RetentionService, RetentionScheduler, CustodyService, SchoolNotificationsService,
         { provide: RetentionPolicy, useValue: deps.retention },
       ],
     };

@@ -31,6 +31,9 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { NotificationsService } from './notifications/notifications.service';
 import { SubjectsController } from './subjects/subjects.controller';
 import { SubjectsReader } from './subjects/subjects.reader';
+import { EncompassController } from './encompass/encompass.controller';
+import { ChildrenInCustodyController } from './custody/children-in-custody.controller';
+import { CustodyBoardController } from './custody/custody-board.controller';
 
 @Module({})
 export class HubApiModule {
@@ -44,7 +47,7 @@ export class HubApiModule {
           onShutdown: [() => deps.relay.stop(), async () => deps.watch.stop()],
         }),
       ],
-      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController],
+      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController, CustodyBoardController, ChildrenInCustodyController, EncompassController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },

@@ -8,6 +8,8 @@ import { daFact, DaIncidentInput, VictimHistoryService } from '../marac/victim-h
 import { erasedAmong, scrubErased } from '../privacy/erasure-register';
 import { recordsExpiredAtIntake, RetentionPolicy } from '../privacy/retention-policy';
 import { RulesService } from '../rules/rules.service';
+import { CustodyService } from '../custody/custody.service';
+import { SchoolNotificationsService } from '../encompass/school-notifications.service';
 
 const SCHEMA = 'consolidation';
 
@@ -44,6 +46,8 @@ export class RecordsService {
     private readonly victims: VictimHistoryService,
     private readonly rules: RulesService,
     private readonly retention: RetentionPolicy,
+    private readonly custody: CustodyService,
+    private readonly schools: SchoolNotificationsService,
   ) {}
 
   async apply(events: CloudEvent<any>[], manager: EntityManager): Promise<void> {
@@ -94,6 +98,8 @@ export class RecordsService {
     }
     const newDa = await this.victims.apply(da, manager);
     await this.rules.apply(records, newDa, manager);
+    await this.custody.apply(records, manager);
+    await this.schools.apply(records, manager);
   }
 
   /** Records about no one (nobody named in them): kept once, for feeds and notifications. */

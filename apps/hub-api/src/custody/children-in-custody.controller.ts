@@ -1,0 +1,5 @@
+import { Controller } from '@nestjs/common';
+
+/** The monthly Children in Custody report (stub, to be filled). */
+@Controller()
+export class ChildrenInCustodyController {}

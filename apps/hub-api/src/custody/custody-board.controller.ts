@@ -1,0 +1,5 @@
+import { Controller } from '@nestjs/common';
+
+/** The custody navigators' board. */
+@Controller()
+export class CustodyBoardController {}
