@@ -13,6 +13,7 @@ import { AgencyRecordsHandler } from './records/agency-records.handler';
 import { RecordsService } from './records/records.service';
 import { RulesService } from './rules/rules.service';
 import { CustodyService } from './custody/custody.service';
+import { CustodyInboxHandler } from './custody/custody-inbox.handler';
 import { SchoolNotificationsService } from './encompass/school-notifications.service';
 
 @Module({})
@@ -27,7 +28,7 @@ export class ConsolidationModule {
           onShutdown: [() => deps.relay.stop(), async () => deps.watch?.stop()],
         }),
       ],
-      controllers: [AgencyRecordsHandler, IdentityDecisionsHandler, ErasureHandler],
+      controllers: [AgencyRecordsHandler, IdentityDecisionsHandler, ErasureHandler, CustodyInboxHandler],
       providers: [
         IdentityService, VictimHistoryService, RulesService, RecordsService, LinkDecisionsService, ErasureService, RetentionService, RetentionScheduler, CustodyService, SchoolNotificationsService,
         { provide: RetentionPolicy, useValue: deps.retention },

@@ -34,6 +34,7 @@ import { SubjectsReader } from './subjects/subjects.reader';
 import { EncompassController } from './encompass/encompass.controller';
 import { ChildrenInCustodyController } from './custody/children-in-custody.controller';
 import { CustodyBoardController } from './custody/custody-board.controller';
+import { CustodyBoard } from './custody/custody-board';
 
 @Module({})
 export class HubApiModule {
@@ -63,6 +64,7 @@ export class HubApiModule {
         CasePackService,
         MaracActionsService,
         NotificationsService,
+        CustodyBoard,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracIndicatorsService, useFactory: (ds: DataSource) => new MaracIndicatorsService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },
