@@ -5,6 +5,9 @@ import { HubUser } from '../auth/demo-users';
 import { ReadGate } from '../subjects/read-gate';
 import { SubjectsReader } from '../subjects/subjects.reader';
 
+/** PACE s44: no one is held more than 96 hours without charge. */
+const PACE_MAX_DETENTION_MS = 96 * 3_600_000;
+
 export const APPROPRIATE_ADULT_STATUSES = ['requested', 'present', 'navigator-acting', 'not-required'] as const;
 export type AppropriateAdultStatus = (typeof APPROPRIATE_ADULT_STATUSES)[number];
 
@@ -17,6 +20,8 @@ export interface CustodyEpisode {
   /** minutes since arrival, or until release: the board ticks it on from arrivedAt */
   heldMinutes: number;
   inCustody: boolean;
+  /** still "in custody" past the PACE maximum of 96 hours: the release was most likely never recorded */
+  releaseNotRecorded: boolean;
   released: { at: string; outcome: string } | null;
   childBasis: string;
   ageAtArrival: number | null;
@@ -153,6 +158,7 @@ export class CustodyBoard {
         arrivedAt: new Date(r.arrived_at).toISOString(),
         heldMinutes: Math.max(0, Math.floor((end.getTime() - new Date(r.arrived_at).getTime()) / 60_000)),
         inCustody: !r.released_at,
+        releaseNotRecorded: !r.released_at && end.getTime() - new Date(r.arrived_at).getTime() > PACE_MAX_DETENTION_MS,
         released: r.released_at ? { at: new Date(r.released_at).toISOString(), outcome: r.outcome! } : null,
         childBasis: r.child_basis,
         ageAtArrival: r.age_at_arrival,
