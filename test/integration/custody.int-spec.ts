@@ -162,7 +162,7 @@ describe('children in custody on PostgreSQL', () => {
       expect(ok.status).toBe(200);
       const bad = await fetch(`${hub.base}/api/custody/notifications/${id}/appropriate-adult`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'maybe' }) });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).fields).toEqual([{ path: 'status', reason: 'one of requested, present, navigator-acting, not-required' }]);
+      expect(((await bad.json()) as { fields: unknown }).fields).toEqual([{ path: 'status', reason: 'one of requested, present, navigator-acting, not-required' }]);
       expect((await put({ status: 'present' })).status).toBe(401);
       const board = await getJson(`${hub.base}/api/custody/board`, headers);
       expect(board.body.episodes.find((e: any) => e.custodyRef === 'CU-R-1').appropriateAdult).toMatchObject({ required: true, status: 'navigator-acting', updatedBy: 'Alex Reed (custody navigator)' });

@@ -97,6 +97,8 @@ const jon = { givenName: 'Jon', familyName: 'Smith-Jones', dateOfBirth: '1988-07
 const katie = { givenName: 'Katie', familyName: 'Rowe', dateOfBirth: '1991-03-09', sex: 'F', address: { line1: '2 Demo Row', postcode: 'TS24 8BB' } };
 const gary = { personRef: 'CP-P-2010', givenName: 'Gary', familyName: 'Rowe', dateOfBirth: '1989-10-10', sex: 'M' };
 const tyler = { givenName: 'Tyler', familyName: 'Reed', dateOfBirth: '2012-05-05', sex: 'M', address: { line1: '8 Example Close', postcode: 'TS27 4DD' } };
+const leah = { givenName: 'Leah', familyName: 'Carr', dateOfBirth: '2010-02-17', sex: 'F', address: { line1: '6 Demo Walk', postcode: 'TS18 2AB' } };
+const jayden = { givenName: 'Jayden', familyName: 'Hill', dateOfBirth: '2011-08-30', sex: 'M', address: { line1: '12 Sample Road', postcode: 'DL1 4XY' } };
 const rita = { givenName: 'Rita', familyName: 'Moss', dateOfBirth: '1970-11-11', sex: 'F', address: { line1: '11 Fictional Street', postcode: 'TS26 3CC' } };
 
 /** Stories across agencies: one person under several ids, a possible match for review, rules beyond MARAC. */
@@ -147,6 +149,36 @@ export const DEMO_STORIES: DemoStory[] = [
     posts: [
       { agency: 'youth-justice', path: 'yjs-referrals', body: { referralRef: 'HYJS-R-DEMO-1', referredAt: daysAgo(50), child: { personRef: 'HYJS-P-6001', ...tyler }, team: 'hartlepool', source: 'police', caseOpenedAt: daysAgo(49) } },
       { agency: 'fire', path: 'fire-setter-referrals', body: { referralRef: 'CFB-FEI-DEMO-1', referredAt: daysAgo(4), person: { personRef: 'CFB-P-7001', ...tyler }, referrer: 'school' } },
+    ],
+  },
+  {
+    story: 'Tyler Reed (14) booked into custody three hours ago; he lives in TS27, on the Hartlepool / County Durham line',
+    expected: 'his open case places him: Hartlepool YJS inbox (yjs-hartlepool), and on the navigators\' board',
+    posts: [
+      {
+        agency: 'police',
+        path: 'custody-entries',
+        body: {
+          custodyRef: 'MB-C-DEMO-2', suite: 'Middlesbrough', arrivedAt: daysAgo(0.125), offence: 'Arson (reckless)', appropriateAdultRequired: true,
+          detainee: { personRef: 'CP-P-3030', ...tyler, identifiers: { crossRefs: [{ agency: 'youth-justice', personRef: 'HYJS-P-6001' }] } },
+        },
+      },
+    ],
+  },
+  {
+    story: 'Leah Carr (16) from Stockton: held 14 hours last week and charged; her drug test on arrest was positive',
+    expected: 'Stockton YJS told; a referral to START\'s young people\'s team; on the Children in Custody report',
+    posts: [
+      { agency: 'police', path: 'custody-entries', body: { custodyRef: 'MB-C-DEMO-3', suite: 'Middlesbrough', arrivedAt: daysAgo(8), offence: 'Possession with intent to supply', appropriateAdultRequired: true, detainee: { personRef: 'CP-P-3040', ...leah } } },
+      { agency: 'treatment', path: 'drug-tests-on-arrest', body: { testRef: 'CP-DTOA-DEMO-1', testedAt: daysAgo(7.9), person: { personRef: 'ST-C-5040', ...leah, identifiers: { crossRefs: [{ agency: 'police', personRef: 'CP-P-3040' }] } }, custodyRef: 'MB-C-DEMO-3', result: 'positive', substances: ['cocaine'] } },
+      { agency: 'police', path: 'custody-entries/MB-C-DEMO-3/release', body: { releasedAt: daysAgo(8 - 14 / 24), outcome: 'charged' } },
+    ],
+  },
+  {
+    story: 'Jayden Hill (15) from Darlington, arrested in Hartlepool an hour ago',
+    expected: 'the out-of-area queue on the navigators\' board, naming Darlington',
+    posts: [
+      { agency: 'police', path: 'custody-entries', body: { custodyRef: 'MB-C-DEMO-4', suite: 'Middlesbrough', arrivedAt: daysAgo(1 / 24), offence: 'Theft from a shop', appropriateAdultRequired: true, detainee: { personRef: 'CP-P-3050', ...jayden } } },
     ],
   },
   {
