@@ -1,7 +1,7 @@
-import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, Provider, Type } from '@nestjs/common';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { Agency, kindsOf } from '../../contracts/src';
-import { OutboxRelay, Transport, transportFromEnv } from '../../messaging/src';
+import { HubEventsTransport, OutboxRelay, Transport, transportFromEnv } from '../../messaging/src';
 import { messagingTablesDown, messagingTablesUp } from '../../messaging/src/outbox/messaging-tables';
 import { openServiceDatabase } from '../../persistence/src';
 import { PlatformModule, startHttpService } from '../../platform/src';
@@ -21,6 +21,27 @@ export interface AgencyEdgeOptions {
   migrations?: Function[];
   /** kinds stored somewhere other than the records table */
   stores?: (dataSource: DataSource) => Record<string, RecordStore>;
+  /** the edge's own additions beyond record intake (e.g. the youth-justice custody inbox) */
+  extend?: (edge: EdgeContext) => EdgeExtension;
+}
+
+/** What an edge's extension is given: the edge's own database, outbox relay and bus. */
+export interface EdgeContext {
+  schema: string;
+  dataSource: DataSource;
+  relay: OutboxRelay;
+  transport: Transport;
+}
+
+/**
+ * An edge's own controllers and providers, added to its module. With `consumerGroup`, the
+ * `@EventPattern` handlers among the controllers consume the hub topics of their event types
+ * in that group (dedupe and DLQ as in every consumer; the relay is nudged after each commit).
+ */
+export interface EdgeExtension {
+  controllers?: Type<unknown>[];
+  providers?: Provider[];
+  consumerGroup?: string;
 }
 
 /** The first migration of an agency edge that has no tables of its own. */
@@ -44,7 +65,8 @@ export const edgeSchema = (agency: Agency) => agency.replace(/-/g, '_');
 
 /**
  * Starts an agency edge: its schema (records + outbox), the outbox relay, `POST /<path>` for
- * each of its record kinds, `POST /imports/<kind>` for bulk loads, health, metrics, OpenAPI.
+ * each of its record kinds, `POST /imports/<kind>` for bulk loads, health, metrics, OpenAPI;
+ * and what its `extend` adds, with a consumer of hub topics if the extension names a group.
  */
 export async function startAgencyEdge(options: AgencyEdgeOptions): Promise<INestApplication> {
   const schema = edgeSchema(options.agency);
@@ -57,15 +79,26 @@ export async function startAgencyEdge(options: AgencyEdgeOptions): Promise<INest
   relay.start();
   const kinds = kindsOf(options.agency);
   const records = new EdgeRecords(dataSource, relay, schema, kinds, options.stores?.(dataSource));
-  return startHttpService(edgeModule(dataSource, relay, records, kinds.map(recordsController)), {
+  const extension = options.extend?.({ schema, dataSource, relay, transport }) ?? {};
+  const app = await startHttpService(edgeModule(dataSource, relay, records, kinds.map(recordsController), extension), {
     service: options.agency,
     title: options.title,
     description: options.description,
     port: options.port,
   });
+  if (extension.consumerGroup) {
+    app.connectMicroservice(
+      {
+        strategy: new HubEventsTransport({ service: options.agency, schema, groupId: extension.consumerGroup, transport, dataSource, afterCommit: () => relay.nudge() }),
+      },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+  return app;
 }
 
-function edgeModule(dataSource: DataSource, relay: OutboxRelay, records: EdgeRecords, controllers: Type<unknown>[]): DynamicModule {
+function edgeModule(dataSource: DataSource, relay: OutboxRelay, records: EdgeRecords, controllers: Type<unknown>[], extension: EdgeExtension): DynamicModule {
   @Module({})
   class AgencyEdgeModule {}
   return {
@@ -77,7 +110,7 @@ function edgeModule(dataSource: DataSource, relay: OutboxRelay, records: EdgeRec
         onShutdown: [() => relay.stop()],
       }),
     ],
-    controllers: [...controllers, ImportsController],
-    providers: [{ provide: EdgeRecords, useValue: records }],
+    controllers: [...controllers, ImportsController, ...(extension.controllers ?? [])],
+    providers: [{ provide: EdgeRecords, useValue: records }, ...(extension.providers ?? [])],
   };
 }

@@ -5,3 +5,4 @@ export * from './health';
 export * from './http-service';
 export * from './health-only-service';
 export * from './pdf';
+export * from './auth/tokens';

@@ -1,11 +1,7 @@
-/** Claims carried by every hub token (architecture.md, Users and auth). */
-export interface HubUser {
-  sub: string;
-  name: string;
-  agency: string;
-  roles: string[];
-  team?: string;
-}
+import { HubUser } from '../../../../libs/platform/src/auth/tokens';
+
+// The claims type is shared with the other services that take hub tokens (libs/platform).
+export type { HubUser };
 
 /** The demo users of the default run (api.md). Fictional people. */
 export const DEMO_USERS: Record<string, HubUser> = {
