@@ -3,6 +3,7 @@ import { CloudEvent, EventTypes, INBOX_STATUS_EVENTS, InboxStatus, newEvent, rec
 import { HubOnPostgres, startHubOnPostgres } from '../support/hub';
 import { query } from '../support/postgres';
 import { daysAgo, getJson } from '../support/fixtures';
+import { waitFor } from '../support/services';
 
 /**
  * Children in custody through consolidation and hub-api on PostgreSQL (in-process bus): a
@@ -106,6 +107,27 @@ describe('children in custody on PostgreSQL', () => {
     expect(JSON.stringify(referrals.map((r) => r.event.data))).not.toMatch(/cocaine|Kid/);
   });
 
+  it('moves a child’s custody notifications with the person when a reviewer merges two records, and back when one is unlinked', async () => {
+    const reviewer = await hub.as('marac-coordinator', 'identity.review');
+    const robbie = (ref: string, givenName: string) => ({ personRef: ref, givenName, familyName: 'Ibbotson', dateOfBirth: yearsAgo(15), address: { line1: '3 Test Lane', postcode: 'TS24 1AA' } });
+    await publish('police', 'custody-entry', entry('CU-M-1', robbie('CU-PM-1', 'Robert')));
+    await publish('police', 'custody-entry', entry('CU-M-2', robbie('CU-PM-2', 'Rob')));
+    const subjects = async () => (await sql<{ custody_ref: string; subject_id: string }>(`SELECT custody_ref, subject_id FROM consolidation.custody_notifications WHERE custody_ref LIKE 'CU-M-%' ORDER BY custody_ref`)).map((r) => r.subject_id);
+    const [a, b] = await subjects();
+    expect(a).not.toBe(b);
+    const item = (await getJson(`${hub.base}/api/identity/reviews`, reviewer)).body.find((r: any) => r.person.personRef === 'CU-PM-2');
+    expect((await fetch(`${hub.base}/api/identity/reviews/${item.id}/confirm`, { method: 'POST', headers: { ...reviewer, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'same boy' }) })).status).toBe(202);
+    // hub-api's outbox relays the decision; consolidation applies it
+    const merged = await waitFor('the merge applied', async () => ((m) => (m[0] === m[1] ? m : undefined))(await subjects()));
+    const unlink = await fetch(`${hub.base}/api/identity/unlink`, { method: 'POST', headers: { ...reviewer, 'content-type': 'application/json' }, body: JSON.stringify({ agency: 'police', personRef: 'CU-PM-2', reason: 'not the same boy after all' }) });
+    expect(unlink.status).toBe(202);
+    const [kept, moved] = await waitFor('the unlink applied', async () => ((m) => (m[0] !== m[1] ? m : undefined))(await subjects()));
+    expect(kept).toBe(merged[0]);
+    expect(moved).not.toBe(kept);
+    const [{ subject_id }] = await sql<{ subject_id: string }>(`SELECT subject_id FROM consolidation.persons WHERE agency = 'police' AND person_ref = 'CU-PM-2'`);
+    expect(moved).toBe(subject_id);
+  });
+
   describe('the navigators’ board', () => {
     const status = async (custodyRef: string, s: InboxStatus, by?: { sub: string; name: string }) => {
       const [{ id, team }] = await sql<{ id: string; team: string }>(`SELECT id, team FROM consolidation.custody_notifications WHERE custody_ref = $1`, [custodyRef]);
@@ -124,7 +146,7 @@ describe('children in custody on PostgreSQL', () => {
       const res = await getJson(`${hub.base}/api/custody/board`, await hub.as('custody-navigator', 'custody.yjs-notification'));
       expect(res.status).toBe(200);
       const byRef = Object.fromEntries(res.body.episodes.map((e: any) => [e.custodyRef, e]));
-      expect(Object.keys(byRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-N-1', 'CU-O-1', 'CU-R-1', 'CU-S-1']);
+      expect(Object.keys(byRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-M-1', 'CU-M-2', 'CU-N-1', 'CU-O-1', 'CU-R-1', 'CU-S-1']);
       expect(byRef['CU-S-1'].notification).toMatchObject({ status: 'acknowledged', acknowledgedBy: { sub: 'yjs-stockton', name: 'Chris Dunn (Stockton YJS)' }, escalatedAt: null });
       expect(byRef['CU-R-1'].notification).toMatchObject({ status: 'delivered', escalatedAt: expect.any(String) });
       expect(byRef['CU-O-1']).toMatchObject({ route: 'out-of-area', localAuthority: 'Darlington', notification: { status: 'not-sent' } });
@@ -137,12 +159,12 @@ describe('children in custody on PostgreSQL', () => {
       expect(byRef['CU-B-1'].consolidated.openToYjs).toMatchObject({ team: 'hartlepool' });
       expect(res.body.summary).toMatchObject({ escalated: 1, outOfArea: 1, needsPlacement: 1 });
       const audited = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'custody.board' AND actor = 'custody-navigator'`);
-      expect(audited[0].n).toBe(7);
+      expect(audited[0].n).toBe(9);
     });
 
     it('shows a YJS manager only their own team, and a notification’s details only to its team', async () => {
       const board = await getJson(`${hub.base}/api/custody/board`, await hub.as('yjs-manager-hartlepool', 'custody.yjs-notification'));
-      expect(board.body.episodes.map((e: any) => e.custodyRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1']);
+      expect(board.body.episodes.map((e: any) => e.custodyRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-M-1', 'CU-M-2']);
       const [{ id }] = await sql<{ id: string }>(`SELECT id FROM consolidation.custody_notifications WHERE custody_ref = 'CU-S-1'`);
       const own = await getJson(`${hub.base}/api/custody/notifications/${id}`, await hub.as('yjs-stockton', 'custody.yjs-notification'));
       expect(own.status).toBe(200);

@@ -6,6 +6,7 @@ import { CloudEvent, EventTypes, IdentityDecisionData } from '../../../../libs/c
 import { HubEventContext } from '../../../../libs/messaging/src';
 import { HubLogger } from '../../../../libs/platform/src';
 import { rejudgeSubject, VictimHistoryService } from '../marac/victim-history.service';
+import { SUBJECT_TABLES } from '../privacy/erasure.service';
 import { RulesService } from '../rules/rules.service';
 
 const SCHEMA = 'consolidation';
@@ -73,6 +74,7 @@ export class LinkDecisionsService {
     await manager.query(`UPDATE ${SCHEMA}.persons SET subject_id = $2, linked_at = clock_timestamp(), link_rule = 'confirmed' WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.marac_referrals SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.work_items SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
+    for (const table of SUBJECT_TABLES) await manager.query(`UPDATE ${SCHEMA}.${table} SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.subjects SET merged_into = $2 WHERE id = $1`, [from, into]);
     // Reviews between two people who are now one subject have nothing left to decide.
     await manager.query(
@@ -106,6 +108,14 @@ export class LinkDecisionsService {
           AND i.agency = $1 AND i.victim_ref = $2 AND r.subject_id = $4`,
       [d.agency, d.personRef, fresh, old],
     );
+    // So are custody notifications and referrals to START raised from this person's records.
+    for (const [table, eventColumn] of [['custody_notifications', 'custody_event_id'], ['treatment_referral_requests', 'test_event_id']]) {
+      await manager.query(
+        `UPDATE ${SCHEMA}.${table} t SET subject_id = $3 FROM ${SCHEMA}.chronology c
+          WHERE c.event_id = t.${eventColumn} AND c.agency = $1 AND c.person_ref = $2 AND t.subject_id = $4`,
+        [d.agency, d.personRef, fresh, old],
+      );
+    }
     await this.record(manager, event, 'unlink', d.agency, d.personRef, fresh, old);
     const why = `unlinked by ${d.decidedBy}: the records are no longer one person's`;
     const a = await rejudgeSubject(this.victims, old, event, why, manager);
