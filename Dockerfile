@@ -34,6 +34,7 @@ COPY --from=build /app/dist ./dist
 # The information-sharing agreements hub-api decides by (ISA_DIR points elsewhere).
 COPY deploy/isa ./deploy/isa
 COPY deploy/marac ./deploy/marac
+COPY deploy/schools ./deploy/schools
 USER node
 # hub-api 3000, police 3001, fire 3002, housing 3003, treatment 3004, youth-justice 3005,
 # consolidation 3006 (health and metrics only).

@@ -49,6 +49,7 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
       'Demo tokens: `POST /api/auth/demo-token` (default run only).',
     port: opts.port ?? portFromEnv('HUB_API_PORT', 3000),
     bearerAuth: true,
+    purposeHeader: true,
   });
   return app;
 }

@@ -24,3 +24,4 @@ export * from './dates';
 export * from './privacy/privacy.dto';
 export * from './areas';
 export * from './custody/custody.dto';
+export * from './custody/school-days';

@@ -74,6 +74,12 @@ export class LinkDecisionsService {
     await manager.query(`UPDATE ${SCHEMA}.persons SET subject_id = $2, linked_at = clock_timestamp(), link_rule = 'confirmed' WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.marac_referrals SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.work_items SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
+    // A child named twice in one incident, now known to be one child: their school is told once.
+    await manager.query(
+      `DELETE FROM ${SCHEMA}.school_notifications s WHERE s.subject_id = $1
+          AND EXISTS (SELECT 1 FROM ${SCHEMA}.school_notifications t WHERE t.subject_id = $2 AND t.incident_event_id = s.incident_event_id)`,
+      [from, into],
+    );
     for (const table of SUBJECT_TABLES) await manager.query(`UPDATE ${SCHEMA}.${table} SET subject_id = $2 WHERE subject_id = $1`, [from, into]);
     await manager.query(`UPDATE ${SCHEMA}.subjects SET merged_into = $2 WHERE id = $1`, [from, into]);
     // Reviews between two people who are now one subject have nothing left to decide.
@@ -108,8 +114,8 @@ export class LinkDecisionsService {
           AND i.agency = $1 AND i.victim_ref = $2 AND r.subject_id = $4`,
       [d.agency, d.personRef, fresh, old],
     );
-    // So are custody notifications and referrals to START raised from this person's records.
-    for (const [table, eventColumn] of [['custody_notifications', 'custody_event_id'], ['treatment_referral_requests', 'test_event_id']]) {
+    // So are custody and school notifications and referrals to START raised from this person's records.
+    for (const [table, eventColumn] of [['custody_notifications', 'custody_event_id'], ['treatment_referral_requests', 'test_event_id'], ['school_notifications', 'incident_event_id']]) {
       await manager.query(
         `UPDATE ${SCHEMA}.${table} t SET subject_id = $3 FROM ${SCHEMA}.chronology c
           WHERE c.event_id = t.${eventColumn} AND c.agency = $1 AND c.person_ref = $2 AND t.subject_id = $4`,

@@ -10,7 +10,7 @@ import { RulesService } from '../rules/rules.service';
 import { ERASURE_LOCK, scrubErased } from './erasure-register';
 
 /** Tables of things raised about one subject (custody, Encompass, referrals to START): they go with the subject. */
-export const SUBJECT_TABLES: string[] = ['custody_notifications', 'treatment_referral_requests'];
+export const SUBJECT_TABLES: string[] = ['custody_notifications', 'treatment_referral_requests', 'school_notifications'];
 
 const SCHEMA = 'consolidation';
 /** The erased agency persons of one request, as an SQL row source over $1 (agencies) and $2 (refs). */
