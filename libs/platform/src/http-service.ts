@@ -15,6 +15,8 @@ export interface HttpServiceOptions {
   description: string;
   port: number;
   bearerAuth?: boolean;
+  /** hub-api's routes also take the ISA purpose in `X-Purpose` */
+  purposeHeader?: boolean;
 }
 
 /**
@@ -45,7 +47,8 @@ export async function startHttpService(module: unknown, options: HttpServiceOpti
     next();
   });
   const config = new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1.0');
-  if (options.bearerAuth) config.addBearerAuth().addGlobalParameters({ name: 'X-Purpose', in: 'header', required: false, description: 'ISA purpose id, e.g. marac.risk-management' });
+  if (options.bearerAuth) config.addBearerAuth();
+  if (options.purposeHeader) config.addGlobalParameters({ name: 'X-Purpose', in: 'header', required: false, description: 'ISA purpose id, e.g. marac.risk-management' });
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config.build()));
   await app.listen(options.port, process.env.HOST ?? '127.0.0.1');
   new HubLogger(options.service).log('listening', { url: `http://127.0.0.1:${options.port}`, docs: `http://127.0.0.1:${options.port}/api/docs` });
