@@ -182,6 +182,23 @@ export const DEMO_STORIES: DemoStory[] = [
     ],
   },
   {
+    story: 'Nadia Price: police attend a DA incident last night; her son Leo (7, Seaview Primary) and his sister Mia (15, no school known) were there',
+    expected: 'Operation Encompass: Seaview Primary\'s safeguarding lead (school-dsl) is told of Leo, not Mia, before the next school day; police track Mia\'s as "no school"',
+    posts: [
+      {
+        agency: 'police',
+        path: 'domestic-incidents',
+        body: {
+          ...incident('CP-DA-DEMO-40', 0.4, person('CP-P-3060', 'Nadia', 'Price', '1990-09-09', '15 Example Gardens', 'TS25 5PP'), person('CP-P-3061', 'Craig', 'Price', '1987-01-15', '15 Example Gardens', 'TS25 5PP', 'M'), 7, 'Rossmere'),
+          childrenPresent: [
+            { ...person('CP-P-3062', 'Leo', 'Price', '2019-04-12', '15 Example Gardens', 'TS25 5PP', 'M'), school: { urn: '900001', name: 'Seaview Primary School' } },
+            person('CP-P-3063', 'Mia', 'Price', '2011-06-01', '15 Example Gardens', 'TS25 5PP'),
+          ],
+        },
+      },
+    ],
+  },
+  {
     story: 'Rita Moss: a third report of the same noise problem in six months, to her landlord and to police',
     expected: 'Community Trigger threshold met',
     posts: [

@@ -20,6 +20,8 @@ import { DEMO_CASES, DEMO_STORIES, DemoPost } from './demo-scenario';
  */
 async function main(): Promise<void> {
   process.env.HUB_DEMO_MODE ??= 'true';
+  // the YJS inbox links each entry to the child's details in this process's hub-api
+  process.env.HUB_API_URL ??= `http://127.0.0.1:${process.env.HUB_API_PORT ?? 3000}`;
   HubLogger.service = 'all-in-one';
   HubLogger.level = (process.env.LOG_LEVEL as typeof HubLogger.level) ?? 'warn';
   const say = (line = '') => process.stdout.write(line + '\n');
@@ -82,6 +84,10 @@ async function main(): Promise<void> {
   say('  the same subject as another role or purpose shows what the agreement (deploy/isa/shp-isa.yaml) gives that reader;');
   say('  as marac-member-police: GET /api/notifications (X-Purpose: marac.risk-management) has the joint visit for Katie Rowe;');
   say('  as auditor: GET /api/audit?subjectId=<id> and /api/audit/verify (X-Purpose: audit.oversight)');
+  say('  as custody-navigator: GET /api/custody/board (X-Purpose: custody.yjs-notification) has Tyler and Jayden (out of area);');
+  say(`  and GET /api/custody/reports/children-in-custody?month=${new Date().toISOString().slice(0, 7)}&format=pdf lists Leah Carr (held 14 hours);`);
+  say(`  as yjs-hartlepool: GET http://127.0.0.1:${process.env.YOUTH_JUSTICE_PORT ?? 3005}/notifications (same token) is Hartlepool's inbox; POST .../notifications/<id>/acknowledge;`);
+  say('  as school-dsl: GET /api/notifications (X-Purpose: safeguarding.school-notification) tells Seaview Primary of Leo Price');
   say('');
   say('Ctrl-C stops everything (the embedded database is thrown away).');
 
