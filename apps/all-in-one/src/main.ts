@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   say('  as marac-member-police: GET /api/notifications (X-Purpose: marac.risk-management) has the joint visit for Katie Rowe;');
   say('  as auditor: GET /api/audit?subjectId=<id> and /api/audit/verify (X-Purpose: audit.oversight)');
   say('  as custody-navigator: GET /api/custody/board (X-Purpose: custody.yjs-notification) has Tyler and Jayden (out of area);');
-  say(`  and GET /api/custody/reports/children-in-custody?month=${new Date().toISOString().slice(0, 7)}&format=pdf lists Leah Carr (held 14 hours);`);
+  say(`  and GET /api/custody/reports/children-in-custody?month=${new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 7)}&format=pdf lists Leah Carr (held 14 hours, 8 days ago);`);
   say(`  as yjs-hartlepool: GET http://127.0.0.1:${process.env.YOUTH_JUSTICE_PORT ?? 3005}/notifications (same token) is Hartlepool's inbox; POST .../notifications/<id>/acknowledge;`);
   say('  as school-dsl: GET /api/notifications (X-Purpose: safeguarding.school-notification) tells Seaview Primary of Leo Price');
   say('');
