@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { badRequest } from '../../../../libs/platform/src';
+import { badRequest, bearerUser } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
 import { HubUser } from './demo-users';
 import { PolicyDecisionPoint } from '../../../../libs/isa/src';
@@ -46,15 +46,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     // Operational endpoints (/health, /metrics) say nothing about people.
     if (!req.path.startsWith('/api/')) return true;
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
-    if (!match) throw new UnauthorizedException('a bearer token is required');
-    let user: HubUser;
-    try {
-      user = this.tokens.verify(match[1]);
-    } catch (error) {
-      throw new UnauthorizedException(`the token was refused: ${error instanceof Error ? error.message : 'invalid'}`);
-    }
+    const user = bearerUser(this.tokens, req.headers.authorization);
     const purpose = req.headers['x-purpose'];
     if (typeof purpose !== 'string' || purpose.length === 0) {
       throw badRequest('state the purpose of this request', [{ path: 'X-Purpose', reason: 'required header: an ISA purpose id, e.g. marac.risk-management' }]);

@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Request } from 'express';
 import { YJS_TEAMS, YjsTeam } from '../../../../libs/contracts/src';
-import { HubUser, TokenService } from '../../../../libs/platform/src';
+import { bearerUser, HubUser, TokenService } from '../../../../libs/platform/src';
 
 /** The TokenService of the inbox, or null when this process cannot verify hub tokens. */
 export const INBOX_TOKENS = Symbol('INBOX_TOKENS');
@@ -26,14 +26,7 @@ export class InboxAuthGuard implements CanActivate {
     // Without a secret no token can be checked: refuse plainly rather than open the inbox.
     if (!this.tokens) throw new ServiceUnavailableException('the inbox cannot verify tokens: HUB_JWT_SECRET is not set');
     const req = context.switchToHttp().getRequest<InboxRequest>();
-    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedException('a bearer token is required');
-    let user: HubUser;
-    try {
-      user = this.tokens.verify(match[1]);
-    } catch (error) {
-      throw new UnauthorizedException(`the token was refused: ${error instanceof Error ? error.message : 'invalid'}`);
-    }
+    const user = bearerUser(this.tokens, req.headers.authorization);
     if (!user.roles.some((r) => INBOX_ROLES.includes(r))) throw new ForbiddenException(`role ${user.roles.join(',')} may not use the custody inbox`);
     if (!isYjsTeam(user.team)) throw new ForbiddenException('the token names no youth justice team');
     req.user = { ...user, team: user.team };

@@ -60,8 +60,8 @@ export function routeCustodyNotification(postcode: string | undefined, openYjsTe
   return { route: 'needs-placement', reason, ...(district ? { district } : {}) };
 }
 
-/** Data of `uk.shp.consolidation.custody-notification.raised.v1`: a child entered custody. */
-export class CustodyNotificationRaisedData {
+/** Which custody notification an event is about: every custody notification event names both. */
+export class CustodyNotificationRef {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   notificationId: string;
@@ -69,7 +69,10 @@ export class CustodyNotificationRaisedData {
   @ApiProperty({ example: 'MB-C-778', description: 'the police custody record' })
   @IsString() @IsNotEmpty()
   custodyRef: string;
+}
 
+/** Data of `uk.shp.consolidation.custody-notification.raised.v1`: a child entered custody. */
+export class CustodyNotificationRaisedData extends CustodyNotificationRef {
   @ApiProperty({ format: 'uuid', description: 'the custody entry event: hub-api releases its fields under the custody purpose' })
   @IsUUID()
   custodyEventId: string;
@@ -116,15 +119,7 @@ export class CustodyNotificationRaisedData {
 }
 
 /** Data of `uk.shp.consolidation.custody-notification.updated.v1`: the child left custody (released, charged, transferred). */
-export class CustodyNotificationUpdatedData {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  notificationId: string;
-
-  @ApiProperty()
-  @IsString() @IsNotEmpty()
-  custodyRef: string;
-
+export class CustodyNotificationUpdatedData extends CustodyNotificationRef {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   subjectId: string;
@@ -161,15 +156,7 @@ export class InboxActorDto {
 }
 
 /** Data of the youth-justice inbox's status events (delivered, acknowledged, escalated). */
-export class CustodyNotificationStatusData {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  notificationId: string;
-
-  @ApiProperty()
-  @IsString() @IsNotEmpty()
-  custodyRef: string;
-
+export class CustodyNotificationStatusData extends CustodyNotificationRef {
   @ApiProperty({ enum: YJS_TEAMS })
   @IsIn(YJS_TEAMS)
   team: YjsTeam;

@@ -1,3 +1,4 @@
+import { UnauthorizedException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
@@ -57,4 +58,15 @@ export class TokenService {
 /** The default run serves demo tokens; any real deployment sets HUB_DEMO_MODE=false. */
 export function demoMode(): boolean {
   return process.env.HUB_DEMO_MODE === 'true';
+}
+
+/** The user of an `Authorization: Bearer <token>` header; 401 without one or with a token that fails verification. */
+export function bearerUser(tokens: TokenService, authorization: string | undefined): HubUser {
+  const match = /^Bearer (\S+)$/.exec(authorization ?? '');
+  if (!match) throw new UnauthorizedException('a bearer token is required');
+  try {
+    return tokens.verify(match[1]);
+  } catch (error) {
+    throw new UnauthorizedException(`the token was refused: ${error instanceof Error ? error.message : 'invalid'}`);
+  }
 }
