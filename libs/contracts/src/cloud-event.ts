@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * CloudEvents 1.0 envelope (structured mode, JSON). `id` is the dedupe key everywhere.
@@ -52,6 +52,15 @@ export function newEvent<T>(e: NewEvent<T>): CloudEvent<T> {
     causationid: e.causedBy?.id,
     data: e.data,
   };
+}
+
+/** A name-based UUID (v5, SHA-1): the same name gives the same id on every replay of the log. */
+export function uuidV5(namespace: string, name: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** A UUID as event ids and hub ids are written. */

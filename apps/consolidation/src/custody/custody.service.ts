@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
-  ADULT_AGE, ageOn, CustodyEntryDto, custodyChild, CustodyNotificationRaisedData, CustodyNotificationUpdatedData, CustodyReleasedData,
-  DrugTestOnArrestDto, EventTypes, routeCustodyNotification, Topics, TreatmentReferralRequestedData, YjsTeam,
+  ADULT_AGE, ageOn, CustodyEntryDto, custodyChild, custodyNotificationId, CustodyNotificationRaisedData, CustodyNotificationUpdatedData, CustodyReleasedData,
+  DrugTestOnArrestDto, EventTypes, routeCustodyNotification, Topics, treatmentReferralId, TreatmentReferralRequestedData, YjsTeam,
 } from '../../../../libs/contracts/src';
 import { CloudEvent, newEvent } from '../../../../libs/contracts/src';
 import { enqueueEvents } from '../../../../libs/messaging/src';
@@ -48,7 +47,7 @@ export class CustodyService {
     let routing = routeCustodyNotification(detainee.address?.postcode);
     if (routing.route === 'needs-placement') routing = routeCustodyNotification(detainee.address?.postcode, await this.openYjsTeam(subjectId, manager));
     const data: CustodyNotificationRaisedData = {
-      notificationId: randomUUID(),
+      notificationId: custodyNotificationId(r.ref),
       custodyRef: r.ref,
       custodyEventId: r.event.id,
       subjectId,
@@ -111,7 +110,7 @@ export class CustodyService {
       child = Boolean(known);
     }
     const data: TreatmentReferralRequestedData = {
-      referralId: randomUUID(), testRef: r.ref, testEventId: r.event.id, ...(test.custodyRef ? { custodyRef: test.custodyRef } : {}), subjectId,
+      referralId: treatmentReferralId(r.ref), testRef: r.ref, testEventId: r.event.id, ...(test.custodyRef ? { custodyRef: test.custodyRef } : {}), subjectId,
       service: child ? 'young-people' : 'criminal-justice', testedAt: test.testedAt, requestedAt: new Date().toISOString(),
     };
     const rows: unknown[] = await manager.query(

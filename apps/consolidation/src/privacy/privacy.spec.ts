@@ -25,7 +25,7 @@ describe('scrubbing erased people out of a record', () => {
 
 describe('rebuild', () => {
   it('replays every topic consolidation consumes, the erasures included, and keeps the register', () => {
-    expect(consolidationTopics().sort()).toEqual([...AGENCY_TOPICS.map((t) => t.name), Topics.IdentityDecisions, Topics.Erasures].sort());
+    expect(consolidationTopics().sort()).toEqual([...AGENCY_TOPICS.map((t) => t.name), Topics.IdentityDecisions, Topics.Erasures, Topics.CustodyInbox].sort());
     expect(READ_MODEL_TABLES).toContain('processed_events');
     expect(READ_MODEL_TABLES).not.toContain('erasures');
   });

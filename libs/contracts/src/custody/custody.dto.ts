@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { authorityOutsideCleveland, homeArea, YJS_TEAM_OF } from '../areas';
+import { uuidV5 } from '../cloud-event';
 import { ageOn } from '../dates';
 import { CUSTODY_OUTCOMES } from '../police/police-records.dto';
 import { YJS_TEAMS, YjsTeam } from '../rules/derived-events.dto';
@@ -15,6 +16,18 @@ import { ADULT_AGE, MIN_YOUTH_JUSTICE_AGE } from '../youth-justice/youth-justice
  * names, dates of birth or addresses: the YJS reads the child's details from hub-api under
  * the custody purpose of the agreement, audited.
  */
+
+/** Namespace of custody notification ids (UUID v5). */
+const CUSTODY_NAMESPACE = 'a3c9e0f4-7b2d-4e61-8f5a-1d6b9c2e4a70';
+
+/**
+ * The id of the notification about one custody record: the same on every replay of the log,
+ * so a rebuilt read model raises the same notification (the YJS inbox keeps its one row and
+ * its acknowledgement still applies).
+ */
+export const custodyNotificationId = (custodyRef: string) => uuidV5(CUSTODY_NAMESPACE, `police:${custodyRef}`);
+/** The id of the referral to START one positive test raises, as stable (START can dedupe a replay by it). */
+export const treatmentReferralId = (testRef: string) => uuidV5(CUSTODY_NAMESPACE, `treatment:${testRef}`);
 
 /** Where a notification goes: a Cleveland YJS, the out-of-area queue, or the navigator to place. */
 export const CUSTODY_ROUTES = ['yjs', 'out-of-area', 'needs-placement'] as const;

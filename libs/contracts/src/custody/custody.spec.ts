@@ -57,3 +57,13 @@ describe('who is a child in custody', () => {
     expect(custodyEntryKind.check!(entry('2026-03-02'))).toEqual([{ path: 'detainee.dateOfBirth', reason: 'must not be after arrivedAt' }]);
   });
 });
+
+describe('custody notification ids', () => {
+  it('are the same for one custody record on every replay, different across records, and valid v5 UUIDs', async () => {
+    const { custodyNotificationId, treatmentReferralId } = await import('./custody.dto');
+    expect(custodyNotificationId('MB-C-778')).toBe(custodyNotificationId('MB-C-778'));
+    expect(custodyNotificationId('MB-C-778')).not.toBe(custodyNotificationId('MB-C-779'));
+    expect(treatmentReferralId('MB-C-778')).not.toBe(custodyNotificationId('MB-C-778'));
+    expect(custodyNotificationId('MB-C-778')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -6,7 +6,7 @@
  * in summer). The calendar itself is configuration (deploy/schools/calendar.yaml).
  */
 
-import { createHash } from 'node:crypto';
+import { uuidV5 } from '../cloud-event';
 
 /** A closed day or run of days, both ends included (`YYYY-MM-DD`, local dates). */
 export interface SchoolClosure {
@@ -175,10 +175,5 @@ const ENCOMPASS_NAMESPACE = '6f1d3a52-4c1e-4b8e-9a43-2f0e5c7d9b11';
  * the child is erased from the record).
  */
 export function schoolNotificationId(incidentEventId: string, agency: string, personRef: string): string {
-  const ns = Buffer.from(ENCOMPASS_NAMESPACE.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(`${incidentEventId.toLowerCase()}/${agency}:${personRef}`).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidV5(ENCOMPASS_NAMESPACE, `${incidentEventId.toLowerCase()}/${agency}:${personRef}`);
 }
