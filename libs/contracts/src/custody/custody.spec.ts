@@ -1,6 +1,6 @@
 import { custodyEntryKind } from '../police/police.records';
 import { CustodyEntryDto } from '../police/police-records.dto';
-import { custodyChild, routeCustodyNotification } from './custody.dto';
+import { custodyChild, custodyNotificationId, routeCustodyNotification, treatmentReferralId } from './custody.dto';
 
 describe('the home YJS of a child in custody', () => {
   it.each([
@@ -59,8 +59,7 @@ describe('who is a child in custody', () => {
 });
 
 describe('custody notification ids', () => {
-  it('are the same for one custody record on every replay, different across records, and valid v5 UUIDs', async () => {
-    const { custodyNotificationId, treatmentReferralId } = await import('./custody.dto');
+  it('are the same for one custody record on every replay, different across records, and valid v5 UUIDs', () => {
     expect(custodyNotificationId('MB-C-778')).toBe(custodyNotificationId('MB-C-778'));
     expect(custodyNotificationId('MB-C-778')).not.toBe(custodyNotificationId('MB-C-779'));
     expect(treatmentReferralId('MB-C-778')).not.toBe(custodyNotificationId('MB-C-778'));
