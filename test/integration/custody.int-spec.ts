@@ -82,6 +82,18 @@ describe('children in custody on PostgreSQL', () => {
     expect(row).toEqual({ route: 'yjs', team: 'hartlepool' });
   });
 
+  it('places a waiting child once their YJS case reaches the hub after the custody entry, under the same notification id', async () => {
+    const kid = child('CU-P-9', 'TS21 3AA', yearsAgo(14));
+    await publish('police', 'custody-entry', entry('CU-W-1', kid));
+    const [waiting] = await sql(`SELECT id, route, team FROM consolidation.custody_notifications WHERE custody_ref = 'CU-W-1'`);
+    expect(waiting).toMatchObject({ route: 'needs-placement', team: null });
+    await publish('youth-justice', 'yjs-referral', { referralRef: 'YJ-R-9', referredAt: daysAgo(20), child: { ...kid, personRef: 'YJ-P-9', identifiers: { crossRefs: [{ agency: 'police', personRef: 'CU-P-9' }] } }, team: 'stockton', source: 'police', caseOpenedAt: daysAgo(19) });
+    const [placed] = await sql(`SELECT id, route, team, placement_reason FROM consolidation.custody_notifications WHERE custody_ref = 'CU-W-1'`);
+    expect(placed).toEqual({ id: waiting.id, route: 'yjs', team: 'stockton', placement_reason: null });
+    const raised = (await outboxOf(EventTypes.CustodyNotificationRaised)).filter((r) => r.event.data.custodyRef === 'CU-W-1').map((r) => r.event.data);
+    expect(raised).toEqual([expect.objectContaining({ notificationId: waiting.id, route: 'needs-placement' }), expect.objectContaining({ notificationId: waiting.id, route: 'yjs', team: 'stockton' })]);
+  });
+
   it('updates the notification once when the child is released, charged or transferred', async () => {
     const release = { custodyRef: 'CU-H-1', releasedAt: new Date().toISOString(), outcome: 'transferred-to-la-accommodation', detainee: child('CU-P-1', 'TS24 7AA', yearsAgo(15)) };
     const e = await publish('police', 'custody-release', release);
@@ -146,7 +158,7 @@ describe('children in custody on PostgreSQL', () => {
       const res = await getJson(`${hub.base}/api/custody/board`, await hub.as('custody-navigator', 'custody.yjs-notification'));
       expect(res.status).toBe(200);
       const byRef = Object.fromEntries(res.body.episodes.map((e: any) => [e.custodyRef, e]));
-      expect(Object.keys(byRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-M-1', 'CU-M-2', 'CU-N-1', 'CU-O-1', 'CU-R-1', 'CU-S-1']);
+      expect(Object.keys(byRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-M-1', 'CU-M-2', 'CU-N-1', 'CU-O-1', 'CU-R-1', 'CU-S-1', 'CU-W-1']);
       expect(byRef['CU-S-1'].notification).toMatchObject({ status: 'acknowledged', acknowledgedBy: { sub: 'yjs-stockton', name: 'Chris Dunn (Stockton YJS)' }, escalatedAt: null });
       expect(byRef['CU-R-1'].notification).toMatchObject({ status: 'delivered', escalatedAt: expect.any(String) });
       expect(byRef['CU-O-1']).toMatchObject({ route: 'out-of-area', localAuthority: 'Darlington', notification: { status: 'not-sent' } });
@@ -159,7 +171,7 @@ describe('children in custody on PostgreSQL', () => {
       expect(byRef['CU-B-1'].consolidated.openToYjs).toMatchObject({ team: 'hartlepool' });
       expect(res.body.summary).toMatchObject({ escalated: 1, outOfArea: 1, needsPlacement: 1 });
       const audited = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'custody.board' AND actor = 'custody-navigator'`);
-      expect(audited[0].n).toBe(9);
+      expect(audited[0].n).toBe(10);
     });
 
     it('shows a YJS manager only their own team, and a notification’s details only to its team', async () => {

@@ -33,6 +33,7 @@ export class CustodyService {
       if (r.kind.agency === 'police' && r.kind.kind === 'custody-entry') out.push(...(await this.entered(r, manager)));
       else if (r.kind.agency === 'police' && r.kind.kind === 'custody-release') out.push(...(await this.released(r, manager)));
       else if (r.kind.agency === 'treatment' && r.kind.kind === 'drug-test-on-arrest') out.push(...(await this.tested(r, manager)));
+      else if (r.kind.agency === 'youth-justice' && r.kind.kind === 'yjs-referral') out.push(...(await this.placed(r, manager)));
     }
     await enqueueEvents(manager, SCHEMA, out);
   }
@@ -74,6 +75,34 @@ export class CustodyService {
     if (inserted.length === 0) return []; // the same custody record sent again: notified once
     this.log.log('custody notification raised', { notificationId: data.notificationId, route: data.route, team: data.team });
     return [{ topic: Topics.CustodyNotifications, event: newEvent({ type: EventTypes.CustodyNotificationRaised, source: CONSOLIDATION_SOURCE, subject: data.notificationId, partitionKey: r.ref, causedBy: r.event, data }) }];
+  }
+
+  /**
+   * A child waiting to be placed (boundary district or no address) who is now known to be
+   * open to a YJS: the notification goes to that YJS after all, raised again under the same
+   * id with the route filled in. The YJS case may simply have reached the hub after the
+   * custody entry; topics are not ordered against each other.
+   */
+  private async placed(r: ConsolidatedRecord, manager: EntityManager): Promise<PendingEvent[]> {
+    const child = r.involvements[0]?.person;
+    if (!child) return [];
+    const subjectId = r.subjectOf.get(personKey(r.kind.agency, child.personRef))!;
+    const team = await this.openYjsTeam(subjectId, manager);
+    if (!team) return []; // the referral was closed in the same batch
+    const [rows]: [Record<string, any>[], number] = await manager.query(
+      `UPDATE ${SCHEMA}.custody_notifications SET route = 'yjs', team = $2, placement_reason = NULL
+        WHERE subject_id = $1 AND route = 'needs-placement' AND released_at IS NULL RETURNING *`,
+      [subjectId, team],
+    );
+    return rows.map((n) => {
+      const data: CustodyNotificationRaisedData = {
+        notificationId: n.id, custodyRef: n.custody_ref, custodyEventId: n.custody_event_id, subjectId, arrivedAt: new Date(n.arrived_at).toISOString(),
+        childBasis: n.child_basis, ...(n.age_at_arrival !== null ? { ageAtArrival: n.age_at_arrival } : {}), route: 'yjs', team,
+        ...(n.district ? { district: n.district } : {}), appropriateAdultRequired: n.appropriate_adult_required, raisedAt: new Date().toISOString(),
+      };
+      this.log.log('custody notification placed by an open YJS case', { notificationId: n.id, team });
+      return { topic: Topics.CustodyNotifications, event: newEvent({ type: EventTypes.CustodyNotificationRaised, source: CONSOLIDATION_SOURCE, subject: n.id, partitionKey: n.custody_ref, causedBy: r.event, data }) };
+    });
   }
 
   private async released(r: ConsolidatedRecord, manager: EntityManager): Promise<PendingEvent[]> {
