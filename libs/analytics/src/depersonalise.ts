@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ageOn, postcodeDistrict } from '../../contracts/src';
+import { ageOn, postcodeDistrict, zonedDate } from '../../contracts/src';
 
 /*
  * What an analyst's feed may carry about a person (issue 7, domain.md §3, s17A and the
@@ -35,18 +35,12 @@ export function ageBand(dateOfBirth: string | undefined, at: string | Date): Age
 /** `TS24 7AA` → `TS24`; anything else → undefined (never the full postcode). */
 export const outwardPostcode = (postcode: string | undefined): string | undefined => postcodeDistrict(postcode);
 
-const LONDON = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** The UK calendar month of a time, `YYYY-MM`. */
-export function monthOf(at: string | Date): string {
-  const p = Object.fromEntries(LONDON.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}`;
-}
+export const monthOf = (at: string | Date): string => zonedDate(new Date(at)).slice(0, 7);
 
 /** The ISO week of the UK calendar date of a time, `YYYY-Www`. */
 export function isoWeekOf(at: string | Date): string {
-  const p = Object.fromEntries(LONDON.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  const day = new Date(Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)));
+  const day = new Date(`${zonedDate(new Date(at))}T00:00:00Z`);
   const weekday = day.getUTCDay() || 7; // Monday 1 … Sunday 7
   day.setUTCDate(day.getUTCDate() + 4 - weekday); // the Thursday of the week decides its year
   const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);

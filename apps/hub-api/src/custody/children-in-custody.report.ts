@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CustodyEntryDto, CustodyReleasedData, CustodyRoute, YJS_TEAMS, YjsTeam } from '../../../../libs/contracts/src';
+import { CustodyEntryDto, CustodyReleasedData, CustodyRoute, wallClock, YJS_TEAMS, YjsTeam, zonedTime } from '../../../../libs/contracts/src';
 import { PolicyDecisionPoint, ReleasesBySubject } from '../../../../libs/isa/src';
 import { PdfDocumentSpec, PdfSection } from '../../../../libs/platform/src';
 import { HubUser } from '../auth/demo-users';
@@ -70,15 +70,13 @@ export interface ChildrenInCustodyReport {
 // ------------------------------------------------------------------------------------------
 // UK time
 
-const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-});
-
+/** The UK wall-clock reading of an instant and its offset from UTC (0 in GMT, 60 in BST). */
 function londonWall(at: Date): { y: string; mo: string; d: string; h: string; mi: string; s: string; offsetMinutes: number } {
-  const p = Object.fromEntries(LONDON.formatToParts(at).map((x) => [x.type, x.value]));
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  const offsetMinutes = Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-  return { y: p.year, mo: p.month, d: p.day, h: p.hour, mi: p.minute, s: p.second, offsetMinutes };
+  const wall = wallClock(at);
+  const [date, time] = new Date(wall).toISOString().slice(0, 19).split('T');
+  const [y, mo, d] = date.split('-');
+  const [h, mi, s] = time.split(':');
+  return { y, mo, d, h, mi, s, offsetMinutes: Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000) };
 }
 
 /** `2026-07-02T02:10:00+01:00`: the UK wall-clock time with its offset from UTC. */
@@ -96,12 +94,7 @@ export function ukLocal(at: Date): string {
 }
 
 /** The instant of midnight at the start of the 1st of a month in the UK (GMT or BST). */
-function ukMonthStart(year: number, month: number): Date {
-  const wall = Date.UTC(year, month - 1, 1);
-  let at = wall - londonWall(new Date(wall)).offsetMinutes * 60_000;
-  at = wall - londonWall(new Date(at)).offsetMinutes * 60_000;
-  return new Date(at);
-}
+const ukMonthStart = (year: number, month: number): Date => zonedTime(`${year}-${String(month).padStart(2, '0')}-01`, '00:00');
 
 /** `YYYY-MM` → the UK calendar month as instants, or undefined when it is not a month. */
 export function ukMonth(month: string): { month: string; from: Date; to: Date; label: string } | undefined {

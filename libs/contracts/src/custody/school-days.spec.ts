@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { calendarRunsTo, isSchoolDay, nextSchoolDayStart, readSchoolCalendar, SchoolCalendar, schoolNotificationId, zonedTime } from './school-days';
+import { calendarRunsTo, isSchoolDay, nextSchoolDayStart, readSchoolCalendar, SchoolCalendar, schoolNotificationId } from './school-days';
+import { zonedTime } from '../dates';
 
 const calendar: SchoolCalendar = {
   timeZone: 'Europe/London',

@@ -7,6 +7,7 @@
  */
 
 import { uuidV5 } from '../cloud-event';
+import { zonedDate, zonedTime } from '../dates';
 
 /** A closed day or run of days, both ends included (`YYYY-MM-DD`, local dates). */
 export interface SchoolClosure {
@@ -94,38 +95,6 @@ export function readSchoolCalendar(doc: unknown): { calendar: SchoolCalendar; fa
   });
   if (faults.length) return { faults };
   return { calendar: { timeZone: timeZone as string, dayStart: dayStart as string, closures: closures.sort((a, b) => a.from.localeCompare(b.from)) }, faults: [] };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading of an instant in a zone, as if it were UTC (ms). */
-function wallClock(at: Date, timeZone: string): number {
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(at).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-}
-
-/** The instant a local date and time in a zone stand for (the zone's offset then: GMT or BST). */
-export function zonedTime(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = time.split(':').map(Number);
-  const local = Date.UTC(y, m - 1, d, hh, mm);
-  // Two passes: the offset at the first guess, then at the instant it gives (right across a change of clocks).
-  let t = local - (wallClock(new Date(local), timeZone) - local);
-  t = local - (wallClock(new Date(t), timeZone) - t);
-  return new Date(t);
-}
-
-/** The local calendar date of an instant in a zone. */
-export function zonedDate(at: Date, timeZone: string): string {
-  return new Date(wallClock(at, timeZone)).toISOString().slice(0, 10);
 }
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
