@@ -161,16 +161,15 @@ export class ChildrenInCustodyReporter {
   ): Promise<{ report: ChildrenInCustodyReport; releases: ReleasesBySubject; subjectIds: string[] }> {
     // The entry and release are read from the chronology by its unique key (agency, kind,
     // record_ref, ...) and must be the very events the notification was raised and updated from.
-    // The subject is the detainee's current one (a merge after the notification moves it).
+    // The notification's subject is the detainee's current one: merges and unlinks move it.
     const rows: NotificationRow[] = await this.dataSource.query(
-      `SELECT n.custody_ref, COALESCE(p.subject_id, n.subject_id) AS subject_id, n.arrived_at, n.released_at, n.route, n.team, n.local_authority,
+      `SELECT n.custody_ref, n.subject_id, n.arrived_at, n.released_at, n.route, n.team, n.local_authority,
               n.acknowledged_at, n.acknowledged_by, e.event_type AS entry_type, e.record AS entry, r.event_type AS release_type, r.record AS release
          FROM consolidation.custody_notifications n
          LEFT JOIN LATERAL (
-           SELECT c.agency, c.person_ref, c.event_type, c.record FROM consolidation.chronology c
+           SELECT c.event_type, c.record FROM consolidation.chronology c
             WHERE c.agency = 'police' AND c.kind = 'custody-entry' AND c.record_ref = n.custody_ref AND c.role = 'detainee' AND c.event_id = n.custody_event_id
             LIMIT 1) e ON true
-         LEFT JOIN consolidation.persons p ON p.agency = e.agency AND p.person_ref = e.person_ref
          LEFT JOIN LATERAL (
            SELECT c.event_type, c.record FROM consolidation.chronology c
             WHERE n.release_event_id IS NOT NULL AND c.agency = 'police' AND c.kind = 'custody-release' AND c.record_ref = n.custody_ref AND c.role = 'detainee'

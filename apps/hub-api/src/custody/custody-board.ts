@@ -51,7 +51,6 @@ interface Row {
   id: string;
   custody_ref: string;
   subject_id: string;
-  current_subject_id: string;
   arrived_at: string;
   released_at: string | null;
   outcome: string | null;
@@ -75,14 +74,10 @@ interface Row {
 }
 
 const SELECT = `
-  SELECT n.*, coalesce(s.current_id, n.subject_id) AS current_subject_id,
+  SELECT n.*,
          aa.status AS aa_status, aa.updated_at AS aa_updated_at, aa.updated_by AS aa_updated_by,
          t.service AS referral_service, t.requested_at AS referral_requested_at
     FROM consolidation.custody_notifications n
-    LEFT JOIN LATERAL (
-      WITH RECURSIVE chain AS (SELECT id, merged_into FROM consolidation.subjects WHERE id = n.subject_id
-                               UNION ALL SELECT x.id, x.merged_into FROM consolidation.subjects x JOIN chain c ON x.id = c.merged_into)
-      SELECT id AS current_id FROM chain WHERE merged_into IS NULL LIMIT 1) s ON true
     LEFT JOIN hub.custody_appropriate_adults aa ON aa.notification_id = n.id
     LEFT JOIN LATERAL (SELECT service, requested_at FROM consolidation.treatment_referral_requests r
                         WHERE r.custody_ref = n.custody_ref ORDER BY requested_at LIMIT 1) t ON true`;
@@ -149,7 +144,7 @@ export class CustodyBoard {
     const releases: [string, Release][] = [];
     const episodes: CustodyEpisode[] = [];
     for (const r of rows) {
-      const subjectId = r.current_subject_id;
+      const subjectId = r.subject_id; // current: merges and unlinks move it
       const end = r.released_at ? new Date(r.released_at) : now;
       const episode: CustodyEpisode = {
         notificationId: r.id,
