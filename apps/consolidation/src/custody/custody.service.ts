@@ -15,6 +15,33 @@ const SCHEMA = 'consolidation';
 
 type PendingEvent = { topic: string; event: CloudEvent };
 
+/** A row of `custody_notifications`, as INSERT or UPDATE ... RETURNING * gives it. */
+interface NotificationRow {
+  id: string;
+  custody_ref: string;
+  custody_event_id: string;
+  subject_id: string;
+  arrived_at: Date;
+  child_basis: CustodyNotificationRaisedData['childBasis'];
+  age_at_arrival: number | null;
+  route: CustodyNotificationRaisedData['route'];
+  team: YjsTeam | null;
+  local_authority: string | null;
+  district: string | null;
+  appropriate_adult_required: boolean;
+}
+
+/** The raised event of a notification as it now stands (first raised, or placed later). */
+function raisedEvent(n: NotificationRow, raisedAt: string, causedBy: CloudEvent): PendingEvent {
+  const data: CustodyNotificationRaisedData = {
+    notificationId: n.id, custodyRef: n.custody_ref, custodyEventId: n.custody_event_id, subjectId: n.subject_id, arrivedAt: new Date(n.arrived_at).toISOString(),
+    childBasis: n.child_basis, ...(n.age_at_arrival !== null ? { ageAtArrival: n.age_at_arrival } : {}), route: n.route,
+    ...(n.team ? { team: n.team } : {}), ...(n.local_authority ? { localAuthority: n.local_authority } : {}), ...(n.district ? { district: n.district } : {}),
+    appropriateAdultRequired: n.appropriate_adult_required, raisedAt,
+  };
+  return { topic: Topics.CustodyNotifications, event: newEvent({ type: EventTypes.CustodyNotificationRaised, source: CONSOLIDATION_SOURCE, subject: n.id, partitionKey: n.custody_ref, causedBy, data }) };
+}
+
 /**
  * Children in custody (issue 6): a custody entry of a child raises one notification to the
  * child's home YJS (or the out-of-area queue, or the navigator to place); the release,
@@ -47,34 +74,20 @@ export class CustodyService {
     const subjectId = r.subjectOf.get(personKey(r.kind.agency, detainee.personRef))!;
     let routing = routeCustodyNotification(detainee.address?.postcode);
     if (routing.route === 'needs-placement') routing = routeCustodyNotification(detainee.address?.postcode, await this.openYjsTeam(subjectId, manager));
-    const data: CustodyNotificationRaisedData = {
-      notificationId: custodyNotificationId(r.ref),
-      custodyRef: r.ref,
-      custodyEventId: r.event.id,
-      subjectId,
-      arrivedAt: entry.arrivedAt,
-      childBasis: child.basis,
-      ...(child.ageAtArrival !== undefined ? { ageAtArrival: child.ageAtArrival } : {}),
-      route: routing.route,
-      ...(routing.route === 'yjs' ? { team: routing.team } : {}),
-      ...(routing.route === 'out-of-area' && routing.localAuthority ? { localAuthority: routing.localAuthority } : {}),
-      ...(routing.district ? { district: routing.district } : {}),
-      appropriateAdultRequired: entry.appropriateAdultRequired,
-      raisedAt: new Date().toISOString(),
-    };
-    const inserted: { id: string }[] = await manager.query(
+    const raisedAt = new Date().toISOString();
+    const inserted: NotificationRow[] = await manager.query(
       `INSERT INTO ${SCHEMA}.custody_notifications (id, custody_ref, custody_event_id, subject_id, arrived_at, child_basis, age_at_arrival, route, team,
                                                    local_authority, district, placement_reason, appropriate_adult_required, raised_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (custody_ref) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (custody_ref) DO NOTHING RETURNING *`,
       [
-        data.notificationId, data.custodyRef, data.custodyEventId, subjectId, data.arrivedAt, data.childBasis, data.ageAtArrival ?? null, data.route,
-        data.team ?? null, data.localAuthority ?? null, data.district ?? null, routing.route === 'needs-placement' ? routing.reason : null,
-        data.appropriateAdultRequired, data.raisedAt,
+        custodyNotificationId(r.ref), r.ref, r.event.id, subjectId, entry.arrivedAt, child.basis, child.ageAtArrival ?? null, routing.route,
+        routing.route === 'yjs' ? routing.team : null, (routing.route === 'out-of-area' && routing.localAuthority) || null, routing.district ?? null,
+        routing.route === 'needs-placement' ? routing.reason : null, entry.appropriateAdultRequired, raisedAt,
       ],
     );
     if (inserted.length === 0) return []; // the same custody record sent again: notified once
-    this.log.log('custody notification raised', { notificationId: data.notificationId, route: data.route, team: data.team });
-    return [{ topic: Topics.CustodyNotifications, event: newEvent({ type: EventTypes.CustodyNotificationRaised, source: CONSOLIDATION_SOURCE, subject: data.notificationId, partitionKey: r.ref, causedBy: r.event, data }) }];
+    this.log.log('custody notification raised', { notificationId: inserted[0].id, route: inserted[0].route, team: inserted[0].team });
+    return [raisedEvent(inserted[0], raisedAt, r.event)];
   }
 
   /**
@@ -89,19 +102,15 @@ export class CustodyService {
     const subjectId = r.subjectOf.get(personKey(r.kind.agency, child.personRef))!;
     const team = await this.openYjsTeam(subjectId, manager);
     if (!team) return []; // the referral was closed in the same batch
-    const [rows]: [Record<string, any>[], number] = await manager.query(
+    const [rows]: [NotificationRow[], number] = await manager.query(
       `UPDATE ${SCHEMA}.custody_notifications SET route = 'yjs', team = $2, placement_reason = NULL
         WHERE subject_id = $1 AND route = 'needs-placement' AND released_at IS NULL RETURNING *`,
       [subjectId, team],
     );
+    const raisedAt = new Date().toISOString();
     return rows.map((n) => {
-      const data: CustodyNotificationRaisedData = {
-        notificationId: n.id, custodyRef: n.custody_ref, custodyEventId: n.custody_event_id, subjectId, arrivedAt: new Date(n.arrived_at).toISOString(),
-        childBasis: n.child_basis, ...(n.age_at_arrival !== null ? { ageAtArrival: n.age_at_arrival } : {}), route: 'yjs', team,
-        ...(n.district ? { district: n.district } : {}), appropriateAdultRequired: n.appropriate_adult_required, raisedAt: new Date().toISOString(),
-      };
       this.log.log('custody notification placed by an open YJS case', { notificationId: n.id, team });
-      return { topic: Topics.CustodyNotifications, event: newEvent({ type: EventTypes.CustodyNotificationRaised, source: CONSOLIDATION_SOURCE, subject: n.id, partitionKey: n.custody_ref, causedBy: r.event, data }) };
+      return raisedEvent(n, raisedAt, r.event);
     });
   }
 
