@@ -12,10 +12,11 @@ import { ConsolidationPrivacy1764100000000 } from './migrations/1764100000000-co
 import { ConsolidationImpersonalRecords1764200000000 } from './migrations/1764200000000-consolidation-impersonal-records';
 import { ConsolidationCustody1764300000000 } from './migrations/1764300000000-consolidation-custody';
 import { ConsolidationEncompass1764400000000 } from './migrations/1764400000000-consolidation-encompass';
+import { ConsolidationAnalyticsFacts1765100000000 } from './migrations/1765100000000-consolidation-analytics-facts';
 import { RetentionPolicy } from './privacy/retention-policy';
 
 export const CONSOLIDATION_SCHEMA = 'consolidation';
-export const CONSOLIDATION_MIGRATIONS = [ConsolidationInit1763800000000, ConsolidationIdentity1763900000000, ConsolidationRecords1764000000000, ConsolidationPrivacy1764100000000, ConsolidationImpersonalRecords1764200000000, ConsolidationCustody1764300000000, ConsolidationEncompass1764400000000];
+export const CONSOLIDATION_MIGRATIONS = [ConsolidationInit1763800000000, ConsolidationIdentity1763900000000, ConsolidationRecords1764000000000, ConsolidationPrivacy1764100000000, ConsolidationImpersonalRecords1764200000000, ConsolidationCustody1764300000000, ConsolidationEncompass1764400000000, ConsolidationAnalyticsFacts1765100000000];
 export const CONSOLIDATION_GROUP = process.env.CONSOLIDATION_GROUP ?? 'consolidation';
 
 /**

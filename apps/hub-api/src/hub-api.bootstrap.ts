@@ -18,6 +18,7 @@ import { HubMaracResearch1764700000000 } from './migrations/1764700000000-hub-ma
 import { HubMaracActions1764800000000 } from './migrations/1764800000000-hub-marac-actions';
 import { HubEncompass1764900000000 } from './migrations/1764900000000-hub-encompass';
 import { HubCustody1765000000000 } from './migrations/1765000000000-hub-custody';
+import { HubAnalytics1765100000000 } from './migrations/1765100000000-hub-analytics';
 import { loadMaracGroups } from './marac/marac-groups';
 
 export const HUB_SCHEMA = 'hub';
@@ -37,7 +38,7 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
     refused: (error) => log.error('agreement change refused: the versions in force stay', { error: error.message }),
   });
   const maracGroups = loadMaracGroups();
-  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000, HubMarac1764500000000, HubMaracManual1764600000000, HubMaracResearch1764700000000, HubMaracActions1764800000000, HubEncompass1764900000000, HubCustody1765000000000] }, opts.databaseUrl);
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000, HubMarac1764500000000, HubMaracManual1764600000000, HubMaracResearch1764700000000, HubMaracActions1764800000000, HubEncompass1764900000000, HubCustody1765000000000, HubAnalytics1765100000000] }, opts.databaseUrl);
   const transport = opts.transport ?? transportFromEnv('hub-api');
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
   relay.start();

@@ -35,6 +35,12 @@ import { EncompassController } from './encompass/encompass.controller';
 import { ChildrenInCustodyController } from './custody/children-in-custody.controller';
 import { CustodyBoardController } from './custody/custody-board.controller';
 import { CustodyBoard } from './custody/custody-board';
+import { IndicatorsController } from './analytics/indicators.controller';
+import { IndicatorsService } from './analytics/indicators.service';
+import { SubscriptionsController } from './analytics/subscriptions.controller';
+import { SubscriptionsStore } from './analytics/subscriptions.store';
+import { FeedPump } from './analytics/feed-pump';
+import { WebhookDelivery } from './analytics/webhook-delivery';
 
 @Module({})
 export class HubApiModule {
@@ -48,7 +54,7 @@ export class HubApiModule {
           onShutdown: [() => deps.relay.stop(), async () => deps.watch.stop()],
         }),
       ],
-      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController, CustodyBoardController, ChildrenInCustodyController, EncompassController],
+      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController, CustodyBoardController, ChildrenInCustodyController, EncompassController, SubscriptionsController, IndicatorsController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },
@@ -65,6 +71,10 @@ export class HubApiModule {
         MaracActionsService,
         NotificationsService,
         CustodyBoard,
+        SubscriptionsStore,
+        FeedPump,
+        WebhookDelivery,
+        IndicatorsService,
         { provide: MaracScreeningService, useFactory: (ds: DataSource) => new MaracScreeningService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracIndicatorsService, useFactory: (ds: DataSource) => new MaracIndicatorsService(ds, deps.maracGroups), inject: [DataSource] },
         { provide: MaracResearchService, useFactory: (ds: DataSource) => new MaracResearchService(ds, deps.maracGroups), inject: [DataSource] },

@@ -46,6 +46,9 @@ export function postcodeDistrict(postcode: string | undefined): string | undefin
   return m ? m[1].toUpperCase() : undefined;
 }
 
+/** The authority a postcode district lies wholly in, or undefined (shared, outside Cleveland, unknown). */
+export const authorityOfDistrict = (district: string | undefined | null): LocalAuthority | undefined => (district ? DISTRICTS[district.toUpperCase()] : undefined);
+
 export function homeArea(postcode: string | undefined): HomeArea {
   const district = postcodeDistrict(postcode);
   if (!district) return { placed: 'unknown', reason: postcode ? `not a full UK postcode: ${postcode}` : 'no postcode held' };

@@ -10,6 +10,7 @@ import { physicalTopic } from '../../../../libs/messaging/src/kafka/kafka-config
 export const READ_MODEL_TABLES = [
   'person_keys', 'persons', 'subjects', 'chronology', 'da_incidents', 'marac_referrals', 'identity_reviews', 'link_decisions',
   'asb_reports', 'asb_actions', 'work_items', 'impersonal_records', 'custody_notifications', 'treatment_referral_requests', 'school_notifications',
+  'analytics_facts',
   // the dedupe table: without this the replayed events would be skipped as already seen
   'processed_events',
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent, DomesticIncidentDto, Involvement, kindOfEventType, RecordKind, recordRef } from '../../../../libs/contracts/src';
+import { analyticsFact } from '../../../../libs/analytics/src';
 import { HubLogger } from '../../../../libs/platform/src';
 import { AgencyPerson, IdentityService } from '../identity/identity.service';
 import { personKey } from '../identity/person-record';
@@ -53,13 +54,16 @@ export class RecordsService {
   async apply(events: CloudEvent<any>[], manager: EntityManager): Promise<void> {
     const cutoffs = this.retention.cutoffs(new Date());
     const expired: Record<string, number> = {};
-    const read: { event: CloudEvent<any>; kind: RecordKind; involvements: Involvement[]; occurredAt: Date }[] = [];
+    const all: { event: CloudEvent<any>; kind: RecordKind; involvements: Involvement[]; occurredAt: Date }[] = [];
+    const read: typeof all = [];
     for (const event of events) {
       const kind = kindOfEventType(event.type)!;
       const occurredAt = new Date(kind.occurredAt(event.data));
       const cutoff = cutoffs.get(kind.agency);
+      const record = { event, kind, occurredAt, involvements: kind.involvements(event.data) };
+      all.push(record);
       if (cutoff && occurredAt < cutoff) expired[kind.agency] = (expired[kind.agency] ?? 0) + 1;
-      else read.push({ event, kind, occurredAt, involvements: kind.involvements(event.data) });
+      else read.push(record);
     }
     for (const [agency, n] of Object.entries(expired)) recordsExpiredAtIntake.labels(agency).inc(n);
     if (read.length < events.length) this.log.log('records past retention not kept', { expired });
@@ -80,6 +84,9 @@ export class RecordsService {
 
     await this.writeChronology(records, manager);
     await this.writeImpersonal(read.filter((r) => r.involvements.length === 0), manager);
+    // Counted even past retention: a fact names no one (libs/analytics facts.ts).
+    const scrubbed = new Map(kept.map((k) => [k.event.id, k]));
+    await this.writeFacts(all.map((r) => scrubbed.get(r.event.id) ?? r), manager);
 
     const da: DaIncidentInput[] = [];
     for (const r of records) {
@@ -117,6 +124,28 @@ export class RecordsService {
         records.map((r) => recordRef(r.kind, r.event.data)),
         records.map((r) => r.occurredAt.toISOString()),
         records.map((r) => JSON.stringify(r.event.data)),
+      ],
+    );
+  }
+
+  /** The analytics fact of every record, erased people scrubbed (their sex included). */
+  private async writeFacts(records: { event: CloudEvent<any>; kind: RecordKind; occurredAt: Date; involvements: Involvement[] }[], manager: EntityManager): Promise<void> {
+    if (records.length === 0) return;
+    const facts = records.map((r) => ({ r, fact: analyticsFact(r.kind, r.event.data, r.involvements) }));
+    await manager.query(
+      `INSERT INTO ${SCHEMA}.analytics_facts (event_id, event_type, agency, kind, occurred_at, ward, outward_postcode, category, fields)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+       ON CONFLICT DO NOTHING`,
+      [
+        facts.map((f) => f.r.event.id),
+        facts.map((f) => f.r.event.type),
+        facts.map((f) => f.r.kind.agency),
+        facts.map((f) => f.r.kind.kind),
+        facts.map((f) => f.r.occurredAt.toISOString()),
+        facts.map((f) => f.fact.ward ?? null),
+        facts.map((f) => f.fact.outwardPostcode ?? null),
+        facts.map((f) => f.fact.category ?? null),
+        facts.map((f) => JSON.stringify(f.fact.fields)),
       ],
     );
   }

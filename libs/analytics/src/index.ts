@@ -1,0 +1,3 @@
+export * from './depersonalise';
+export * from './disclosure-control';
+export * from './facts';
