@@ -22,6 +22,8 @@ import { HubAnalytics1765100000000 } from './migrations/1765100000000-hub-analyt
 import { loadMaracGroups } from './marac/marac-groups';
 
 export const HUB_SCHEMA = 'hub';
+/** hub-api's schema migrations, in order (tests run them on a fresh database too) */
+export const HUB_MIGRATIONS = [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000, HubMarac1764500000000, HubMaracManual1764600000000, HubMaracResearch1764700000000, HubMaracActions1764800000000, HubEncompass1764900000000, HubCustody1765000000000, HubAnalytics1765100000000];
 
 /**
  * hub-api: the users' API. Reads consolidation's read models; owns the audit log; people's
@@ -38,11 +40,11 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
     refused: (error) => log.error('agreement change refused: the versions in force stay', { error: error.message }),
   });
   const maracGroups = loadMaracGroups();
-  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: [HubInit1763800000000, HubOutbox1763900000000, HubConsent1764000000000, HubAuditChain1764100000000, HubSubjectRights1764200000000, HubNotifications1764300000000, HubAuditRetention1764400000000, HubMarac1764500000000, HubMaracManual1764600000000, HubMaracResearch1764700000000, HubMaracActions1764800000000, HubEncompass1764900000000, HubCustody1765000000000, HubAnalytics1765100000000] }, opts.databaseUrl);
+  const dataSource = await openServiceDatabase({ schema: HUB_SCHEMA, entities: [], migrations: HUB_MIGRATIONS }, opts.databaseUrl);
   const transport = opts.transport ?? transportFromEnv('hub-api');
   const relay = new OutboxRelay(dataSource, transport.publisher(), { schema: HUB_SCHEMA });
   relay.start();
-  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy, watch, maracGroups }), {
+  const app = await startHttpService(HubApiModule.register({ dataSource, relay, tokens: new TokenService(), policy, watch, maracGroups, transport }), {
     service: 'hub-api',
     title: 'safer-hub API',
     description:

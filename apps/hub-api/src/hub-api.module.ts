@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AgreementWatch, PolicyDecisionPoint } from '../../../libs/isa/src';
-import { OutboxRelay } from '../../../libs/messaging/src';
+import { OutboxRelay, Transport } from '../../../libs/messaging/src';
 import { PlatformModule } from '../../../libs/platform/src';
 import { AGREEMENT_WATCH, AgreementsController } from './agreements/agreements.controller';
 import { AuditController } from './audit/audit.controller';
@@ -38,13 +38,13 @@ import { CustodyBoard } from './custody/custody-board';
 import { IndicatorsController } from './analytics/indicators.controller';
 import { IndicatorsService } from './analytics/indicators.service';
 import { SubscriptionsController } from './analytics/subscriptions.controller';
-import { SubscriptionsStore } from './analytics/subscriptions.store';
+import { HUB_TRANSPORT, SubscriptionsStore } from './analytics/subscriptions.store';
 import { FeedPump } from './analytics/feed-pump';
 import { WebhookDelivery } from './analytics/webhook-delivery';
 
 @Module({})
 export class HubApiModule {
-  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint; watch: AgreementWatch; maracGroups: ReturnType<typeof loadMaracGroups> }): DynamicModule {
+  static register(deps: { dataSource: DataSource; relay: OutboxRelay; tokens: TokenService; policy: PolicyDecisionPoint; watch: AgreementWatch; maracGroups: ReturnType<typeof loadMaracGroups>; transport: Transport }): DynamicModule {
     return {
       module: HubApiModule,
       imports: [
@@ -59,6 +59,7 @@ export class HubApiModule {
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },
         { provide: OutboxRelay, useValue: deps.relay },
+        { provide: HUB_TRANSPORT, useValue: deps.transport },
         { provide: PolicyDecisionPoint, useValue: deps.policy },
         { provide: AGREEMENT_WATCH, useValue: deps.watch },
         AuditService,

@@ -47,4 +47,6 @@ export interface Transport {
   readonly kind: 'kafka' | 'in-process';
   publisher(): MessagePublisher;
   subscriber(): MessageSubscriber;
+  /** Creates topics made at run time (an analyst's feed topic); the registry's are created at deploy. */
+  ensureTopics(topics: { name: string; partitions: number }[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { createKafka, kafkaBrokers } from './kafka/kafka-config';
 import { KafkaPublisher } from './kafka/kafka-publisher';
 import { KafkaSubscriber } from './kafka/kafka-subscriber';
+import { ensureTopics } from './kafka/kafka-topics';
 import { InProcessTransport } from './in-process/in-process-transport';
 import { MessagePublisher, MessageSubscriber, Transport } from './ports';
 
@@ -15,6 +16,9 @@ export class KafkaTransport implements Transport {
   }
   subscriber(): MessageSubscriber {
     return new KafkaSubscriber(createKafka(`${this.clientId}-consumer`, this.brokers));
+  }
+  async ensureTopics(topics: { name: string; partitions: number }[]): Promise<void> {
+    await ensureTopics(createKafka(`${this.clientId}-admin`, this.brokers), topics);
   }
 }
 

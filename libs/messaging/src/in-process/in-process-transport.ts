@@ -29,6 +29,9 @@ export class InProcessTransport implements Transport {
     };
   }
 
+  /** Any topic name is a log here. */
+  async ensureTopics(): Promise<void> {}
+
   subscriber(): MessageSubscriber {
     return {
       subscribe: async ({ groupId, topics }, handler) => {
