@@ -35,6 +35,7 @@ COPY --from=build /app/dist ./dist
 COPY deploy/isa ./deploy/isa
 COPY deploy/marac ./deploy/marac
 COPY deploy/schools ./deploy/schools
+COPY deploy/analytics ./deploy/analytics
 USER node
 # hub-api 3000, police 3001, fire 3002, housing 3003, treatment 3004, youth-justice 3005,
 # consolidation 3006 (health and metrics only).

@@ -114,9 +114,9 @@ export class FeedPump implements OnApplicationBootstrap, OnApplicationShutdown {
          FROM consolidation.analytics_facts
         WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < $3::xid8
           AND event_type = ANY($4::text[])
-          AND ($5::timestamptz IS NULL OR occurred_at >= $5 OR recorded_at >= $6)
+          AND ($5::timestamptz IS NULL OR occurred_at >= $5)
         ORDER BY tx, seq LIMIT ${BATCH}`,
-      [sub.cursor_tx, sub.cursor_seq, horizon, sub.event_types, sub.backfill_from, sub.created_at],
+      [sub.cursor_tx, sub.cursor_seq, horizon, sub.event_types, sub.backfill_from],
     );
     // Nothing (more) of its types: move the cursor up to the horizon so the next pass starts there.
     const last = facts.length === BATCH ? facts[facts.length - 1] : await this.lastBelow(horizon, manager);

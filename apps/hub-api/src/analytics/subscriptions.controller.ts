@@ -7,7 +7,7 @@ import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsNotEmpty, Is
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ANALYTICS_FIELDS, FEED_AREAS, FEED_DELIVERIES, FEED_PERIODS, FeedArea, FeedDelivery, FeedPeriod } from '../../../../libs/analytics/src';
-import { FieldFault } from '../../../../libs/contracts/src';
+import { FieldFault, zonedDate, zonedTime } from '../../../../libs/contracts/src';
 import { PolicyDecisionPoint } from '../../../../libs/isa/src';
 import { badRequest, requireUuid, validOrThrow } from '../../../../libs/platform/src';
 import { AuditService } from '../audit/audit.service';
@@ -44,7 +44,7 @@ export class NewSubscriptionDto {
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'an http(s) URL, required for webhook delivery' })
   webhookUrl?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'backfill: records that happened from this UK date, then live; without it, live only' })
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'only records that happened from this UK date: those the hub holds now (a backfill), then the rest as they arrive. Without it: every record that arrives from now, whatever its date' })
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date, YYYY-MM-DD' })
   backfillFrom?: string;
 }
@@ -79,8 +79,8 @@ export class SubscriptionsController {
       const d = this.policy.decide({ roles: req.user.roles, purpose: req.purpose, source: type });
       if (d.effect !== 'fields') faults.push({ path: `eventTypes.${i}`, reason: d.effect === 'deny' ? d.reason : `the agreement gives ${type} to ${req.purpose} as a signpost only` });
     });
-    const backfillFrom = dto.backfillFrom ? new Date(`${dto.backfillFrom}T00:00:00Z`) : undefined;
-    if (backfillFrom && (Number.isNaN(backfillFrom.getTime()) || backfillFrom > new Date())) faults.push({ path: 'backfillFrom', reason: 'a real date, not in the future' });
+    const backfillFrom = dto.backfillFrom ? zonedTime(dto.backfillFrom, '00:00') : undefined;
+    if (backfillFrom && (Number.isNaN(backfillFrom.getTime()) || zonedDate(backfillFrom) !== dto.backfillFrom || backfillFrom > new Date())) faults.push({ path: 'backfillFrom', reason: 'a real date, not in the future' });
     if (faults.length) throw badRequest('subscription refused', faults);
 
     const { view, webhookSecret } = await this.store.create(req.user, { ...dto, purpose: req.purpose, backfillFrom });

@@ -73,8 +73,9 @@ export class SubscriptionsStore {
   ) {}
 
   /**
-   * Registers a subscription. With a backfill date it starts from the first fact (taking those
-   * that happened from that date); without, from now: its cursor is put at the oldest
+   * Registers a subscription. With a backfill date it starts from the first fact and takes
+   * every one that happened from that date, those held now and those still to come; without,
+   * it takes every fact from now, whatever its date: its cursor is put at the oldest
    * transaction still running, so a fact being committed as it registers is not missed (a few
    * committed just before may come too). Returns the webhook secret, once.
    */
