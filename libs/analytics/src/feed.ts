@@ -8,10 +8,7 @@ export type FeedPeriod = (typeof FEED_PERIODS)[number];
 export const FEED_DELIVERIES = ['kafka', 'sse', 'webhook'] as const;
 export type FeedDelivery = (typeof FEED_DELIVERIES)[number];
 
-/** The CloudEvents type of one item on a subscription's Kafka topic. */
-export const FEED_ITEM_EVENT_TYPE = 'uk.shp.analytics.feed-item.v1';
-/** A subscription's own Kafka topic. */
-export const feedTopic = (subscriptionId: string): string => `analytics.feed.${subscriptionId}.v1`;
+export { FEED_ITEM_EVENT_TYPE, feedTopic } from '../../contracts/src';
 
 /** A fact as consolidation stores it (consolidation.analytics_facts). */
 export interface FactRow {

@@ -2,6 +2,7 @@ import { ModelPropertiesAccessor } from '@nestjs/swagger/dist/services/model-pro
 import { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-object-factory';
 import { SwaggerTypesMapper } from '@nestjs/swagger/dist/services/swagger-types-mapper';
 import { stringify } from 'yaml';
+import { AnalyticsFeedItemDto, FEED_ITEM_EVENT_TYPE, feedTopic } from './analytics/feed-item.dto';
 import { dlqTopic, TOPICS } from './topics';
 
 /**
@@ -82,6 +83,29 @@ export function buildAsyncApi(): Record<string, unknown> {
       };
     }
   }
+
+  // An analyst's subscription with Kafka delivery gets a topic of its own (issue 7).
+  const feedPayload = factory.exploreModelSchema(AnalyticsFeedItemDto, schemas as never);
+  messages.analytics_feed_item = {
+    name: FEED_ITEM_EVENT_TYPE,
+    title: FEED_ITEM_EVENT_TYPE,
+    summary: 'one depersonalised record on an analyst’s feed, as the agreement gives analysts; key: the subscription id',
+    contentType: 'application/cloudevents+json',
+    headers: { type: 'object', properties: { 'ce-type': { type: 'string', const: FEED_ITEM_EVENT_TYPE } } },
+    payload: {
+      allOf: [
+        { $ref: '#/components/schemas/CloudEventEnvelope' },
+        { type: 'object', properties: { type: { const: FEED_ITEM_EVENT_TYPE }, data: { $ref: `#/components/schemas/${feedPayload}` } } },
+      ],
+    },
+  };
+  channels.analytics_feed = {
+    address: feedTopic('{subscriptionId}'),
+    description: 'The feed of one analyst subscription with Kafka delivery, created when it is registered (POST /api/analytics/subscriptions); one partition, in feed order. Owner: hub-api.',
+    parameters: { subscriptionId: { description: 'the subscription id' } },
+    messages: { analytics_feed_item: { $ref: '#/components/messages/analytics_feed_item' } },
+  };
+  operations.publish_analytics_feed = { action: 'send', channel: { $ref: '#/channels/analytics_feed' }, summary: 'hub-api publishes through its transactional outbox' };
 
   return {
     asyncapi: '3.0.0',

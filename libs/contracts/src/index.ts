@@ -25,3 +25,4 @@ export * from './privacy/privacy.dto';
 export * from './areas';
 export * from './custody/custody.dto';
 export * from './custody/school-days';
+export * from './analytics/feed-item.dto';
