@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../identity/src/population';
 import { PACK_2018 } from './pack-tables';
 
 /**
@@ -19,20 +20,8 @@ export interface GeneratedRecords {
   records: Record<string, unknown>[];
 }
 
-/** mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generatePackRecords(seed = 2018): GeneratedRecords[] {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   // 09:00–20:59 UTC on a day of the year: the same UK calendar day and year, whatever the clock change.
   const timeIn = (year: number): string => {
