@@ -86,8 +86,10 @@ export class FeedPump implements OnApplicationBootstrap, OnApplicationShutdown {
       if (!locked) return;
       const [{ horizon }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`);
       const subs: SubscriptionRow[] = await manager.query(`SELECT * FROM hub.analytics_subscriptions WHERE status IN ('active', 'paused') ORDER BY created_at`);
+      if (subs.length === 0) return;
+      const head = await this.lastBelow(horizon, manager);
       for (const sub of subs) {
-        const n = await this.pumpSubscription(sub, horizon, manager, now);
+        const n = await this.pumpSubscription(sub, horizon, head, manager, now);
         written += n;
         if (n > 0 && sub.delivery === 'kafka') kafka = true;
       }
@@ -96,7 +98,8 @@ export class FeedPump implements OnApplicationBootstrap, OnApplicationShutdown {
     return written;
   }
 
-  private async pumpSubscription(sub: SubscriptionRow, horizon: string, manager: EntityManager, now: Date): Promise<number> {
+  /** `head`: the last fact below the horizon, the same for every subscription of the pass. */
+  private async pumpSubscription(sub: SubscriptionRow, horizon: string, head: { tx: string; seq: string } | undefined, manager: EntityManager, now: Date): Promise<number> {
     const decisions = sub.event_types.map((type) => ({ type, decision: this.policy.decide({ roles: sub.owner.roles, purpose: sub.purpose, source: type, at: now }) }));
     const refused = decisions.filter((d) => d.decision.effect !== 'fields');
     if (refused.length > 0) {
@@ -119,7 +122,7 @@ export class FeedPump implements OnApplicationBootstrap, OnApplicationShutdown {
       [sub.cursor_tx, sub.cursor_seq, horizon, sub.event_types, sub.backfill_from],
     );
     // Nothing (more) of its types: move the cursor up to the horizon so the next pass starts there.
-    const last = facts.length === BATCH ? facts[facts.length - 1] : await this.lastBelow(horizon, manager);
+    const last = facts.length === BATCH ? facts[facts.length - 1] : head;
     if (last && facts.length === 0 && last.tx === sub.cursor_tx && last.seq === sub.cursor_seq) return 0;
     if (facts.length === 0) {
       if (last) await manager.query(`UPDATE hub.analytics_subscriptions SET cursor_tx = $2::xid8, cursor_seq = $3 WHERE id = $1 AND (cursor_tx, cursor_seq) < ($2::xid8, $3::bigint)`, [sub.id, last.tx, last.seq]);
