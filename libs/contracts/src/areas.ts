@@ -46,6 +46,9 @@ export function postcodeDistrict(postcode: string | undefined): string | undefin
   return m ? m[1].toUpperCase() : undefined;
 }
 
+/** The postcode districts wholly in an authority. */
+export const districtsIn = (authority: LocalAuthority): string[] => Object.keys(DISTRICTS).filter((d) => DISTRICTS[d] === authority);
+
 /** The authority a postcode district lies wholly in, or undefined (shared, outside Cleveland, unknown). */
 export const authorityOfDistrict = (district: string | undefined | null): LocalAuthority | undefined => (district ? DISTRICTS[district.toUpperCase()] : undefined);
 

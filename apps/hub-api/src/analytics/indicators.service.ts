@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DisclosurePolicy, Level } from '../../../../libs/analytics/src';
 import {
-  ASB_CATEGORIES, authorityOfDistrict, FIRST_TIME_ENTRANT_OUTCOMES, HOME_OFFICE_CATEGORIES, LocalAuthority, MARAC_GROUP_OF, YJS_TEAM_OF, zonedTime,
+  ASB_CATEGORIES, districtsIn, FIRST_TIME_ENTRANT_OUTCOMES, HOME_OFFICE_CATEGORIES, LOCAL_AUTHORITIES, LocalAuthority, MARAC_GROUP_OF, YJS_TEAM_OF, zonedTime,
 } from '../../../../libs/contracts/src';
 import { REVIEW_THRESHOLD_HOURS, ukIso } from '../custody/children-in-custody.report';
 import { MaracIndicatorsService } from '../marac/marac-indicators';
@@ -162,7 +162,7 @@ export class IndicatorsService {
   // the indicators
 
   private async recordedCrime(c: Ctx): Promise<Built> {
-    const area = await this.placeArea(c, ['crime']);
+    const area = this.placeArea(c);
     const counts = await this.count(c, 'police', 'crime', area);
     const notes = [
       ...area.notes,
@@ -178,7 +178,7 @@ export class IndicatorsService {
   }
 
   private async asb(c: Ctx): Promise<Built> {
-    const area = await this.placeArea(c, ['asb-incident', 'asb-report']);
+    const area = this.placeArea(c);
     const counts = await this.count(c, 'police', 'asb-incident', area);
     const notes = [...area.notes, ...this.uncounted(counts, ASB_CATEGORIES, 'ASB incidents')];
     const labels = { personal: 'Personal', nuisance: 'Nuisance', environmental: 'Environmental' };
@@ -206,7 +206,7 @@ export class IndicatorsService {
   }
 
   private async deliberateFires(c: Ctx): Promise<Built> {
-    const area = await this.placeArea(c, ['deliberate-fire']);
+    const area = this.placeArea(c);
     // one query gives both splits: the category (F1/F3) and the property type (the cost group)
     const raw = await this.count(c, 'fire', 'deliberate-fire', area, `coalesce(f.category, '') || ' ' || coalesce(f.fields->>'propertyType', '')`);
     const counts: Counts = new Map();
@@ -286,7 +286,7 @@ export class IndicatorsService {
   }
 
   private async daRepeatVictims(c: Ctx): Promise<Built> {
-    const area = await this.placeArea(c, ['domestic-incident']);
+    const area = this.placeArea(c);
     const incidents = await this.count(c, 'police', 'domestic-incident', area);
     // one victim per current hub subject (identity resolution links one person's records); sex
     // from their agency person or the incident, unknown where none is recorded or they disagree
@@ -387,7 +387,7 @@ export class IndicatorsService {
   }
 
   private async treatment(c: Ctx): Promise<Built> {
-    const area = await this.placeArea(c, ['referral', 'episode-start', 'episode-exit'], true);
+    const area = this.placeArea(c);
     const [referrals, starts, exits] = await Promise.all(['referral', 'episode-start', 'episode-exit'].map((k) => this.count(c, 'treatment', k, area)));
     // open at any time in the year: started before it ended, not exited before it began
     const open: { year: number; n: number }[] = await this.dataSource.query(
@@ -450,16 +450,11 @@ export class IndicatorsService {
   /**
    * A fact is in the area when its outward postcode's district lies wholly in the authority;
    * when the district lies in none (TS27 ...) or is missing, when its ward is one of the
-   * authority's. The districts are those the facts carry, placed by the contracts' areas.
+   * authority's. The districts are placed by the contracts' areas.
    */
-  private async placeArea(c: Ctx, kinds: string[], allBefore = false): Promise<Area> {
-    const found: { d: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT upper(outward_postcode) AS d FROM consolidation.analytics_facts
-        WHERE kind = ANY($1::text[]) AND occurred_at >= $2 AND occurred_at < $3 AND outward_postcode IS NOT NULL`,
-      [kinds, allBefore ? '-infinity' : c.start.toISOString(), c.end.toISOString()],
-    );
-    const inArea = found.filter((r) => authorityOfDistrict(r.d) === c.area).map((r) => r.d);
-    const elsewhere = found.filter((r) => authorityOfDistrict(r.d) && authorityOfDistrict(r.d) !== c.area).map((r) => r.d);
+  private placeArea(c: Ctx): Area {
+    const inArea = districtsIn(c.area);
+    const elsewhere = LOCAL_AUTHORITIES.filter((a) => a !== c.area).flatMap((a) => districtsIn(a));
     const wards = this.config.wards[c.area] ?? [];
     return {
       sql: (a, n) => `(upper(${a}.outward_postcode) = ANY($${n}::text[]) OR (coalesce(upper(${a}.outward_postcode), '') <> ALL($${n + 1}::text[]) AND lower(${a}.ward) = ANY($${n + 2}::text[])))`,
