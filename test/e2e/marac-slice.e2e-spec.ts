@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { CloudEvent, dlqTopic, DomesticIncidentDto, EventTypes, newEvent, Topics } from '../../libs/contracts/src';
 import { Headers, KafkaPublisher } from '../../libs/messaging/src';
-import { physicalTopic } from '../../libs/messaging/src/kafka/kafka-config';
+import { physicalGroup, physicalTopic } from '../../libs/messaging/src/kafka/kafka-config';
 import { expectedReferrals } from '../support/expected';
 import { freePort, getJson, incident, postJson } from '../support/fixtures';
 import { groupCaughtUp, prepareTopics, readAll, testKafka } from '../support/kafka';
@@ -28,7 +28,7 @@ describe('MARAC slice end to end on Kafka', () => {
 
   const count = async (sql: string) => Number((await query<{ n: string }>(db.url, sql))[0].n);
   const referralCount = () => count(`SELECT count(*) AS n FROM consolidation.marac_referrals`);
-  const caughtUp = () => waitFor('consolidation to catch up', () => groupCaughtUp(kafka, group, physicalTopic(Topics.PoliceDomesticIncidents, prefix)), 120_000);
+  const caughtUp = () => waitFor('consolidation to catch up', () => groupCaughtUp(kafka, physicalGroup(group, prefix), physicalTopic(Topics.PoliceDomesticIncidents, prefix)), 120_000);
   const produce = (events: CloudEvent[]) =>
     publisher.publish(events.map((e) => ({ topic: Topics.PoliceDomesticIncidents, key: e.partitionkey, value: JSON.stringify(e), headers: { [Headers.ceType]: e.type } })));
   const daEvent = (ref: string, victim: string, opts: Parameters<typeof incident>[2] = {}) =>

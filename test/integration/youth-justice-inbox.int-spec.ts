@@ -10,7 +10,7 @@ import { DEMO_USERS } from '../../apps/hub-api/src/auth/demo-users';
 import { InboxEscalation } from '../../apps/youth-justice/src/inbox/inbox-escalation.service';
 import { startYouthJustice } from '../../apps/youth-justice/src/youth-justice.bootstrap';
 import { createTestDatabase, query } from '../support/postgres';
-import { freePort, getJson, postJson } from '../support/fixtures';
+import { custodyNotificationRaised, freePort, getJson, postJson } from '../support/fixtures';
 import { waitFor } from '../support/services';
 
 const MINUTE = 60_000;
@@ -21,28 +21,7 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
 let refs = 0;
 function raised(data: Partial<CustodyNotificationRaisedData> = {}): CloudEvent<CustodyNotificationRaisedData> {
   const custodyRef = data.custodyRef ?? `MB-C-${++refs}`;
-  const arrivedAt = new Date(T0.getTime() - 30 * MINUTE - refs * MINUTE);
-  return newEvent<CustodyNotificationRaisedData>({
-    type: EventTypes.CustodyNotificationRaised,
-    source: '/safer-hub/consolidation',
-    subject: custodyRef,
-    partitionKey: custodyRef,
-    data: {
-      notificationId: randomUUID(),
-      custodyRef,
-      custodyEventId: randomUUID(),
-      subjectId: randomUUID(),
-      arrivedAt: arrivedAt.toISOString(),
-      childBasis: 'age',
-      ageAtArrival: 15,
-      route: 'yjs',
-      team: 'hartlepool',
-      district: 'TS24',
-      appropriateAdultRequired: true,
-      raisedAt: new Date(arrivedAt.getTime() + MINUTE).toISOString(),
-      ...data,
-    },
-  });
+  return custodyNotificationRaised(new Date(T0.getTime() - 30 * MINUTE - refs * MINUTE), { ...data, custodyRef });
 }
 
 function updated(n: CustodyNotificationRaisedData, data: Partial<CustodyNotificationUpdatedData> = {}): CloudEvent<CustodyNotificationUpdatedData> {

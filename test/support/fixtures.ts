@@ -1,6 +1,24 @@
-import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import { DomesticIncidentDto } from '../../libs/contracts/src';
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:net';
+import { CloudEvent, CustodyNotificationRaisedData, DomesticIncidentDto, EventTypes, newEvent } from '../../libs/contracts/src';
+
+/**
+ * `count` ports free now and different from each other: each listener stays open until all
+ * are chosen, so the system cannot hand the same port out twice (as calling freePort in a
+ * row can).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,4 +83,32 @@ export async function getJson(url: string, headers: Record<string, string> = {})
   const res = await fetch(url, { headers });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * consolidation's custody-notification.raised event as the youth-justice inbox consumes it:
+ * a 15-year-old for Hartlepool YJS (TS24) who arrived at `arrivedAt`, raised a minute later;
+ * `data` sets the custody ref and overrides any other field.
+ */
+export function custodyNotificationRaised(arrivedAt: Date, data: Partial<CustodyNotificationRaisedData> & { custodyRef: string }): CloudEvent<CustodyNotificationRaisedData> {
+  return newEvent<CustodyNotificationRaisedData>({
+    type: EventTypes.CustodyNotificationRaised,
+    source: '/safer-hub/consolidation',
+    subject: data.custodyRef,
+    partitionKey: data.custodyRef,
+    data: {
+      notificationId: randomUUID(),
+      custodyEventId: randomUUID(),
+      subjectId: randomUUID(),
+      arrivedAt: arrivedAt.toISOString(),
+      childBasis: 'age',
+      ageAtArrival: 15,
+      route: 'yjs',
+      team: 'hartlepool',
+      district: 'TS24',
+      appropriateAdultRequired: true,
+      raisedAt: new Date(arrivedAt.getTime() + 60_000).toISOString(),
+      ...data,
+    },
+  });
 }

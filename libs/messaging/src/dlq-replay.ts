@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { dlqTopic } from '../../contracts/src';
 import { Headers } from './headers';
-import { physicalTopic } from './kafka/kafka-config';
+import { physicalGroup, physicalTopic } from './kafka/kafka-config';
 import { KafkaPublisher } from './kafka/kafka-publisher';
 
 export interface ReplayReport {
@@ -21,7 +21,7 @@ export async function replayDeadLetters(kafka: Kafka, topic: string, options: { 
   const log = options.log ?? (() => undefined);
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `dlq-replay.${topic}`;
+  const groupId = physicalGroup(`dlq-replay.${topic}`);
   const ends = await admin.fetchTopicOffsets(physicalTopic(source));
   const [done] = await admin.fetchOffsets({ groupId, topics: [physicalTopic(source)] });
   await admin.disconnect();

@@ -17,6 +17,8 @@ export interface HttpServiceOptions {
   bearerAuth?: boolean;
   /** hub-api's routes also take the ISA purpose in `X-Purpose` */
   purposeHeader?: boolean;
+  /** the service's own additions before it listens (hub-api serves the web app) */
+  configure?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startHttpService(module: unknown, options: HttpServiceOpti
   if (options.bearerAuth) config.addBearerAuth();
   if (options.purposeHeader) config.addGlobalParameters({ name: 'X-Purpose', in: 'header', required: false, description: 'ISA purpose id, e.g. marac.risk-management' });
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config.build()));
+  options.configure?.(app);
   await app.listen(options.port, process.env.HOST ?? '127.0.0.1');
   new HubLogger(options.service).log('listening', { url: `http://127.0.0.1:${options.port}`, docs: `http://127.0.0.1:${options.port}/api/docs` });
   return app;

@@ -41,10 +41,10 @@ describe('rebuild', () => {
     return { fake, reset };
   };
 
-  it('resets the group to the earliest offset of each topic, under the deployment’s prefix', async () => {
+  it('resets the group to the earliest offset of each topic, group and topics under the deployment’s prefix', async () => {
     const { fake, reset } = admin(0);
     expect(await resetConsumerGroup(fake, 'consolidation', ['a.v1', 'b.v1'], 'test-')).toEqual(['test-a.v1', 'test-b.v1']);
-    expect(reset).toEqual([{ groupId: 'consolidation', topic: 'test-a.v1', earliest: true }, { groupId: 'consolidation', topic: 'test-b.v1', earliest: true }]);
+    expect(reset).toEqual([{ groupId: 'test-consolidation', topic: 'test-a.v1', earliest: true }, { groupId: 'test-consolidation', topic: 'test-b.v1', earliest: true }]);
   });
 
   it('refuses while an instance is still in the group, saying what to do', async () => {

@@ -1,6 +1,6 @@
 import { Admin } from 'kafkajs';
 import { TOPICS } from '../../../../libs/contracts/src';
-import { physicalTopic } from '../../../../libs/messaging/src/kafka/kafka-config';
+import { physicalGroup, physicalTopic } from '../../../../libs/messaging/src/kafka/kafka-config';
 
 /**
  * Consolidation's read model: everything it derives from the log and can derive again. The
@@ -36,6 +36,7 @@ export async function resetConsumerGroup(
   topics = consolidationTopics(),
   prefix?: string,
 ): Promise<string[]> {
+  groupId = physicalGroup(groupId, prefix);
   const { groups } = await admin.describeGroups([groupId]);
   const group = groups.find((g) => g.groupId === groupId);
   if (group && group.members.length > 0) {

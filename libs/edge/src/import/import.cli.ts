@@ -3,10 +3,9 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { Agency, AGENCIES, kindsOf, RecordKind } from '../../../contracts/src';
+import { edgeUrl } from '../edge-url';
 import { formatOf, ImportCounts, importFile, ImportFailed, ImportFormat, ImportProgress, ImportResult, RejectedRow } from './importer';
 
-/** Where each agency edge listens by default (README, docker-compose). */
-const DEFAULT_PORTS: Record<Agency, number> = { police: 3001, fire: 3002, housing: 3003, treatment: 3004, 'youth-justice': 3005 };
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -98,9 +97,7 @@ function readOptions(argv: string[]): CliOptions | 'help' {
     chunkRows = Number(values['chunk-rows']);
     if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1000) throw new UsageError('--chunk-rows is a whole number from 1 to 1000');
   }
-  const envName = `${agency.replace(/-/g, '_').toUpperCase()}`;
-  const edgeUrl = values.edge ?? process.env[`${envName}_URL`] ?? `http://127.0.0.1:${process.env[`${envName}_PORT`] ?? DEFAULT_PORTS[agency as Agency]}`;
-  return { kind, file, format, edgeUrl, report: values.report ?? `${file}.rejects.csv`, chunkRows };
+  return { kind, file, format, edgeUrl: values.edge ?? edgeUrl(agency as Agency), report: values.report ?? `${file}.rejects.csv`, chunkRows };
 }
 
 const number = (n: number) => n.toLocaleString('en-GB');

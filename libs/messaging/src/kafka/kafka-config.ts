@@ -6,15 +6,17 @@ export function kafkaBrokers(): string[] | undefined {
 }
 
 /**
- * `KAFKA_TOPIC_PREFIX` puts a whole deployment's topics under a prefix (several hubs or
- * test runs on one cluster). Code uses the registry's logical names; only the Kafka
- * adapters see physical ones.
+ * `KAFKA_TOPIC_PREFIX` puts a whole deployment's topics and consumer groups under a prefix
+ * (several hubs or test runs on one cluster). Code uses the registry's logical names; only
+ * the Kafka adapters see physical ones.
  */
 export function topicPrefix(): string {
   return process.env.KAFKA_TOPIC_PREFIX ?? '';
 }
 
 export const physicalTopic = (logical: string, prefix = topicPrefix()) => prefix + logical;
+/** Groups too: two hubs on one cluster must not share a `consolidation` group's partitions. */
+export const physicalGroup = (logical: string, prefix = topicPrefix()) => prefix + logical;
 export const logicalTopic = (physical: string, prefix = topicPrefix()) => (physical.startsWith(prefix) ? physical.slice(prefix.length) : physical);
 
 /** kafkajs' own logs go through our structured logger at warn and above only. */

@@ -1,6 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { BatchHandler, InboundMessage, MessageSubscriber } from '../ports';
-import { logicalTopic, physicalTopic } from './kafka-config';
+import { logicalTopic, physicalGroup, physicalTopic } from './kafka-config';
 
 /**
  * kafkajs consumer with manual commits: the offsets of a batch are committed only after
@@ -14,7 +14,7 @@ export class KafkaSubscriber implements MessageSubscriber {
 
   async subscribe(options: { groupId: string; topics: string[]; fromBeginning?: boolean }, handler: BatchHandler): Promise<void> {
     const consumer = this.kafka.consumer({
-      groupId: options.groupId,
+      groupId: physicalGroup(options.groupId),
       // A crashed instance's partitions move after 10 s rather than the default 30 s.
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
