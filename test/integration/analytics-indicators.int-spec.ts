@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadAnalyticsConfig } from '../../apps/hub-api/src/analytics/analytics-config';
@@ -207,7 +208,7 @@ describe('Indicators on PostgreSQL', () => {
 
     const unconfigured = (await get('/asb?from=2018&to=2019')).body;
     expect(row(unconfigured, 'per-1000')).toEqual([null, null, null, null]);
-    expect(unconfigured.notes).toContain(`no population configured for hartlepool 2018 (all): no rate (${config.file})`);
+    expect(unconfigured.notes).toContain(`no population configured for hartlepool 2018 (all): no rate (${basename(config.file)})`);
   });
 
   it('gives deliberate fires by year with the illustrative economic cost', async () => {

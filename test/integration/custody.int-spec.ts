@@ -174,6 +174,27 @@ describe('children in custody on PostgreSQL', () => {
       expect(audited[0].n).toBe(10);
     });
 
+    it('answers an unchanged board with 304 and no audit rows, and a changed one in full', async () => {
+      const headers = await hub.as('custody-navigator', 'custody.yjs-notification');
+      const audited = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM hub.audit_log WHERE action = 'custody.board' AND actor = 'custody-navigator'`))[0].n;
+      const first = await fetch(`${hub.base}/api/custody/board`, { headers });
+      const etag = first.headers.get('etag')!;
+      expect(first.status).toBe(200);
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const before = await audited();
+      const again = await fetch(`${hub.base}/api/custody/board`, { headers: { ...headers, 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      expect(await audited()).toBe(before);
+      // a change on the board (here an appropriate adult recorded) is a new board, read and audited
+      const [{ id }] = await sql<{ id: string }>(`SELECT id FROM consolidation.custody_notifications WHERE custody_ref = 'CU-S-1'`);
+      await fetch(`${hub.base}/api/custody/notifications/${id}/appropriate-adult`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'requested' }) });
+      const changed = await fetch(`${hub.base}/api/custody/board`, { headers: { ...headers, 'If-None-Match': etag } });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      expect(await audited()).toBeGreaterThan(before);
+    });
+
     it('shows a YJS manager only their own team, and a notification’s details only to its team', async () => {
       const board = await getJson(`${hub.base}/api/custody/board`, await hub.as('yjs-manager-hartlepool', 'custody.yjs-notification'));
       expect(board.body.episodes.map((e: any) => e.custodyRef).sort()).toEqual(['CU-B-1', 'CU-D-1', 'CU-H-1', 'CU-M-1', 'CU-M-2']);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,19 @@ describe('hub-api MARAC screening and meetings on PostgreSQL', () => {
     expect(all.find((r) => r.id === dup)).toMatchObject({ status: 'merged', repeat: true, screening: { mergedInto: a } });
     expect(all.find((r) => r.id === other)).toMatchObject({ status: 'rejected', screening: { reason: 'not personally connected' } });
     expect((await postJson(`${hub.base}/api/marac/referrals/${a}/accept`, {}, await hub.as('marac-member-police', 'marac.risk-management'))).status).toBe(403);
+  });
+
+  it('reads one referral as the list shows it, audited for its victim alone', async () => {
+    const id = await referral('MR-DA-8', 'MR-V-8', 'TS24 8AA', 16);
+    const listed = ((await getJson(`${hub.base}/api/marac/referrals`, coordinator)).body as { id: string; subjectId: string }[]).find((r) => r.id === id)!;
+    const one = await getJson(`${hub.base}/api/marac/referrals/${id}`, coordinator);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(listed);
+    const audited = await query<{ subject_id: string }>(hub.db.url, `SELECT subject_id FROM hub.audit_log WHERE action = 'marac.referral.read'`);
+    expect(audited).toEqual([{ subject_id: listed.subjectId }]);
+    expect((await getJson(`${hub.base}/api/marac/referrals/${randomUUID()}`, coordinator)).status).toBe(404);
+    expect((await getJson(`${hub.base}/api/marac/referrals/not-an-id`, coordinator)).body.fields).toEqual([{ path: 'id', reason: 'must be a UUID' }]);
+    expect((await getJson(`${hub.base}/api/marac/referrals/${id}`, await hub.as('marac-member-police', 'marac.risk-management'))).status).toBe(403);
   });
 
   it('takes a referral on professional judgement from an agency, only with consent or a recorded override, and lists it like the rest', async () => {

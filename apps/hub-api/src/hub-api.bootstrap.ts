@@ -20,6 +20,7 @@ import { HubEncompass1764900000000 } from './migrations/1764900000000-hub-encomp
 import { HubCustody1765000000000 } from './migrations/1765000000000-hub-custody';
 import { HubAnalytics1765100000000 } from './migrations/1765100000000-hub-analytics';
 import { loadMaracGroups } from './marac/marac-groups';
+import { serveWebApp } from './web/web-app';
 
 export const HUB_SCHEMA = 'hub';
 /** hub-api's schema migrations, in order (tests run them on a fresh database too) */
@@ -49,10 +50,11 @@ export async function startHubApi(opts: { transport?: Transport; databaseUrl?: s
     title: 'safer-hub API',
     description:
       'The partnership users’ API. Every call: `Authorization: Bearer <token>` and `X-Purpose: <ISA purpose id>`. ' +
-      'Demo tokens: `POST /api/auth/demo-token` (default run only).',
+      'Demo tokens: `POST /api/auth/demo-token` (default run only). The web app is at `/app/`.',
     port: opts.port ?? portFromEnv('HUB_API_PORT', 3000),
     bearerAuth: true,
     purposeHeader: true,
+    configure: serveWebApp,
   });
   return app;
 }

@@ -41,6 +41,8 @@ import { SubscriptionsController } from './analytics/subscriptions.controller';
 import { HUB_TRANSPORT, SubscriptionsStore } from './analytics/subscriptions.store';
 import { FeedPump } from './analytics/feed-pump';
 import { WebhookDelivery } from './analytics/webhook-delivery';
+import { AgencyGatewayController } from './agencies/agency-gateway.controller';
+import { YjsInboxProxyController } from './agencies/yjs-inbox-proxy.controller';
 
 @Module({})
 export class HubApiModule {
@@ -54,7 +56,7 @@ export class HubApiModule {
           onShutdown: [() => deps.relay.stop(), async () => deps.watch.stop()],
         }),
       ],
-      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController, CustodyBoardController, ChildrenInCustodyController, EncompassController, SubscriptionsController, IndicatorsController],
+      controllers: [DemoTokenController, AgreementsController, AuditController, MaracReferralsController, SubjectsController, IdentityController, ConsentController, SubjectRightsController, AccessExportController, NotificationsController, MaracMeetingsController, CustodyBoardController, ChildrenInCustodyController, EncompassController, SubscriptionsController, IndicatorsController, YjsInboxProxyController, AgencyGatewayController],
       providers: [
         { provide: DataSource, useValue: deps.dataSource },
         { provide: TokenService, useValue: deps.tokens },

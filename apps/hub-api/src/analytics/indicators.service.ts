@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DisclosurePolicy, Level } from '../../../../libs/analytics/src';
@@ -226,7 +227,7 @@ export class IndicatorsService {
     }
     const notes = [
       ...area.notes, ...this.uncounted(counts, ['primary', 'secondary'], 'fires'),
-      `Economic cost: ILLUSTRATIVE unit costs per fire from configuration (${Object.entries(perFire).map(([g, v]) => `${g} ${currency} ${v}`).join(', ')}), not the brigade's estimates (${this.config.file}).`,
+      `Economic cost: ILLUSTRATIVE unit costs per fire from configuration (${Object.entries(perFire).map(([g, v]) => `${g} ${currency} ${v}`).join(', ')}), not the brigade's estimates (${basename(this.config.file)}).`,
       ...(uncosted ? [`${uncosted} fire(s) with no known property type have no cost.`] : []),
     ];
     const columns = ['Primary (F1)', 'Secondary (F3)'];
@@ -480,7 +481,7 @@ export class IndicatorsService {
   /** Yearly rates per `per` people, with a note for each year with no population configured. */
   private rates(c: Ctx, totals: number[], population: Population | undefined, areas: string[], per: number, of: string) {
     const values = c.years.map((y, i) => rate(totals[i], population?.[y], per));
-    const notes = c.years.filter((y) => !population?.[y]).map((y) => `no population configured for ${areas.join(' and ')} ${y} (${of}): no rate (${this.config.file})`);
+    const notes = c.years.filter((y) => !population?.[y]).map((y) => `no population configured for ${areas.join(' and ')} ${y} (${of}): no rate (${basename(this.config.file)})`);
     return { values, notes };
   }
 

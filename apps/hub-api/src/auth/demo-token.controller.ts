@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, NotFoundException, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '../../../../libs/platform/src';
 import { Public } from './auth.guard';
@@ -9,6 +9,15 @@ import { demoMode, TokenService } from './tokens';
 @Controller('api/auth')
 export class DemoTokenController {
   constructor(private readonly tokens: TokenService) {}
+
+  /** Default run only: who can sign in, for the web app's sign-in page. 404 outside demo mode. */
+  @Public()
+  @Get('demo-users')
+  @ApiOkResponse({ description: '`[{"user", "name", "roles", "agency"}]`: the demo users (fictional people)' })
+  demoUsers(): { user: string; name: string; roles: string[]; agency: string }[] {
+    if (!demoMode()) throw new NotFoundException('demo users exist only in demo mode');
+    return Object.entries(DEMO_USERS).map(([user, u]) => ({ user, name: u.name, roles: u.roles, agency: u.agency }));
+  }
 
   /** Default run only: a token for one of the demo users. */
   @Public()

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { createHash } from 'node:crypto';
 import { badRequest, requireUuid } from '../../../../libs/platform/src';
 import { AuditService, perSubject } from '../audit/audit.service';
 import { Access, AuthedRequest } from '../auth/auth.guard';
@@ -25,25 +27,36 @@ export class CustodyBoardController {
   @Get('board')
   @Access({ roles: ['custody-navigator', 'yjs-manager'], purposes: [CUSTODY_PURPOSE] })
   @ApiQuery({ name: 'recentHours', required: false, description: 'also show children who left custody this many hours ago or less (0–168, default 24)' })
-  @ApiOkResponse({ description: '`{at, summary: {inCustody, awaitingAcknowledgement, escalated, outOfArea, needsPlacement}, episodes: [...]}`' })
-  async list(@Req() req: AuthedRequest, @Query('recentHours') recentHours = '24') {
+  @ApiOkResponse({ description: '`{at, summary: {inCustody, awaitingAcknowledgement, escalated, outOfArea, needsPlacement}, episodes: [...]}`, with an `ETag`' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'the ETag of the board this reader last had: 304 if nothing on it changed but the minutes held' })
+  @ApiResponse({ status: 304, description: 'nothing changed since that ETag: nothing released, so nothing audited' })
+  async list(@Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response, @Query('recentHours') recentHours = '24') {
     const hours = Number(recentHours);
     if (!Number.isInteger(hours) || hours < 0 || hours > 168) throw badRequest('bad query', [{ path: 'recentHours', reason: 'a whole number of hours from 0 to 168' }]);
     const now = new Date();
     const { episodes, releases } = await this.board.board(req.user, req.purpose, hours, now);
-    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'custody.board' }, releases));
     const open = (e: CustodyEpisode) => e.route === 'yjs' && !e.notification.acknowledgedAt;
-    return {
-      at: now.toISOString(),
-      summary: {
-        inCustody: episodes.filter((e) => e.inCustody).length,
-        awaitingAcknowledgement: episodes.filter(open).length,
-        escalated: episodes.filter((e) => open(e) && e.notification.escalatedAt).length,
-        outOfArea: episodes.filter((e) => e.route === 'out-of-area').length,
-        needsPlacement: episodes.filter((e) => e.route === 'needs-placement').length,
-      },
-      episodes,
+    const summary = {
+      inCustody: episodes.filter((e) => e.inCustody).length,
+      awaitingAcknowledgement: episodes.filter(open).length,
+      escalated: episodes.filter((e) => open(e) && e.notification.escalatedAt).length,
+      outOfArea: episodes.filter((e) => e.route === 'out-of-area').length,
+      needsPlacement: episodes.filter((e) => e.route === 'needs-placement').length,
     };
+    // The web board asks every few seconds. What it shows changes when a child arrives or
+    // leaves, or a notification moves on, not as minutes pass (it ticks time held itself):
+    // an unchanged board is a 304 that releases nothing, so it adds no audit rows.
+    const etag = `"${createHash('sha256')
+      .update(JSON.stringify([req.user.sub, req.purpose, hours, summary, episodes.map(({ heldMinutes: _held, ...rest }) => rest)]))
+      .digest('base64url')}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304);
+      return undefined;
+    }
+    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'custody.board' }, releases));
+    return { at: now.toISOString(), summary, episodes };
   }
 
   /** One notification with the child's details: the page a YJS inbox entry links to. */

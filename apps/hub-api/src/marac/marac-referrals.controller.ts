@@ -1,10 +1,10 @@
-import { Body, Controller, Get, NotFoundException, Post, Query, Req, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, NotFoundException, Param, Post, Query, Req, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { consentPermits, ConsentStatus, PolicyDecisionPoint, purposeOf, ReleasesBySubject } from '../../../../libs/isa/src';
-import { badRequest, validOrThrow } from '../../../../libs/platform/src';
+import { badRequest, requireUuid, validOrThrow } from '../../../../libs/platform/src';
 import { ConsentStore } from '../consent/consent.store';
 import { SubjectsReader } from '../subjects/subjects.reader';
 import { MARAC_QUEUE } from './marac-queue';
@@ -72,6 +72,23 @@ export class MaracReferralsController {
     // One audit row per subject listed, naming what of its victim was released.
     await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'marac.referrals.list' }, releases.entries(rows.map((r) => r.subjectId))));
     return rows;
+  }
+
+  /**
+   * One referral, as in the list: the web app's referral page reads just this one, so the
+   * audit names one victim rather than everyone on a page of the queue.
+   */
+  @Get(':id')
+  @Access({ roles: ['marac-coordinator'], purposes: ['marac.risk-management'] })
+  @ApiOkResponse({ description: 'the referral as a list row: `{"id", "subjectId", "victim", "criterion", "repeat", "incidentRefs", "createdAt", "status", ...}`' })
+  @ApiNotFoundResponse({ description: 'no such referral, or its victim is restricted' })
+  async one(@Req() req: AuthedRequest, @Param('id') id: string): Promise<MaracReferralView> {
+    requireUuid(id, 'id', 'referral id');
+    const releases = new ReleasesBySubject(this.policy, { roles: req.user.roles, purpose: req.purpose });
+    const [found] = await this.referrals.list({ id, limit: 1, offset: 0 }, (subjectId) => releases.for(subjectId));
+    if (!found || (await this.restrictions.restricted([found.subjectId])).has(found.subjectId)) throw new NotFoundException(`no MARAC referral ${id}`);
+    await this.audit.record(perSubject({ user: req.user, purpose: req.purpose, action: 'marac.referral.read' }, releases.entries([found.subjectId])));
+    return found;
   }
 
   /**
