@@ -17,6 +17,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+# the build copies the web app's static files into dist/web with a script from here
+COPY scripts ./scripts
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

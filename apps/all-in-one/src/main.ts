@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const hub = `http://127.0.0.1:${process.env.HUB_API_PORT ?? 3000}`;
   say('');
   say('safer-hub is up.');
+  say(`  web app        ${hub}/app/       sign in as any demo user`);
   say(`  hub-api        ${hub}            docs ${hub}/api/docs`);
   say(`  police         ${police}            docs ${police}/api/docs`);
   say('  consolidation  http://127.0.0.1:3006   (health, metrics)');
